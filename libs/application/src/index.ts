@@ -1,0 +1,18 @@
+/**
+ * @titan/application: Titan's use cases and the ports they need. Use cases are plain classes with
+ * `execute(input)`; adapters implement the ports and the app shell wires them together.
+ */
+export * from './ports';
+export * from './shared';
+export * from './identity-reader/identity-reader';
+export * from './register-identity/register-identity.use-case';
+export * from './revoke-identity/revoke-identity.use-case';
+export * from './add-identity-key/add-identity-key.use-case';
+export * from './retire-identity-key/retire-identity-key.use-case';
+export * from './get-identity/get-identity.use-case';
+export * from './challenge/challenge.use-case';
+export * from './mint-token/issue-access-token';
+export * from './mint-token/mint-token.use-case';
+export * from './get-jwks/get-jwks.use-case';
+export * from './bootstrap-admin/bootstrap-admin.use-case';
+export * from './authorize-bearer/authorize-bearer.use-case';

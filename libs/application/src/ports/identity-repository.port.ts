@@ -1,0 +1,21 @@
+import type { DomainError, Result, UserIdentity } from '@titan/domain';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+/**
+ * Durable store of identities and their keys. Uniqueness of ids (including revoked ones) and of key
+ * thumbprints across all identities is enforced by the store, atomically.
+ */
+export interface IdentityRepository {
+  /** `identity_exists` if the id was ever used; `key_in_use` if a key belongs to any identity. */
+  create(identity: UserIdentity): Promise<Result<void, DomainError>>;
+  /** Persists status, keys and allowed sets; `key_in_use` if an added key belongs to another identity. */
+  update(identity: UserIdentity): Promise<Result<void, DomainError>>;
+  findById(id: string): Promise<UserIdentity | null>;
+  /** Ordered by id; `cursor` is the opaque `nextCursor` of the previous page. */
+  list(limit: number, cursor: string | null): Promise<Page<UserIdentity>>;
+}
+export const IdentityRepository = Symbol('IdentityRepository');

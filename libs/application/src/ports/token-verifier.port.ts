@@ -1,0 +1,10 @@
+import type { DomainError, Result, TokenClaim } from '@titan/domain';
+
+/**
+ * Verifies a Titan access token locally against Titan's own published keys: signature with the
+ * key's fixed algorithm, `typ: at+jwt`, `iss`, `aud`, `exp`, `nbf`. Never trusts header-supplied keys.
+ */
+export interface TokenVerifier {
+  verify(token: string, expectedAudience: string): Promise<Result<TokenClaim, DomainError>>;
+}
+export const TokenVerifier = Symbol('TokenVerifier');

@@ -1,0 +1,3 @@
+export * from './request-context';
+export * from './token-policy';
+export * from './enrol-key';

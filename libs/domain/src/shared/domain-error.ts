@@ -1,0 +1,34 @@
+/**
+ * Every expected failure carries one of these stable codes. The HTTP adapter maps each code to a
+ * status and a public error code; several internal codes collapse into one public code
+ * (every proof failure answers `invalid_proof`).
+ */
+export type DomainErrorCode =
+  | 'invalid_request'
+  | 'invalid_public_key'
+  | 'private_key_exposed'
+  | 'reserved_identity_id'
+  | 'identity_exists'
+  | 'key_in_use'
+  | 'identity_not_found'
+  | 'key_not_found'
+  | 'last_key'
+  | 'identity_revoked'
+  | 'invalid_scope'
+  | 'invalid_target'
+  | 'invalid_proof'
+  | 'invalid_token'
+  | 'insufficient_scope';
+
+export class DomainError {
+  constructor(
+    readonly code: DomainErrorCode,
+    /** Safe to show to the caller. */
+    readonly message: string,
+    /** Exact reason for the audit log; never shown to the caller. */
+    readonly reason?: string,
+  ) {}
+}
+
+export const domainError = (code: DomainErrorCode, message: string, reason?: string): DomainError =>
+  new DomainError(code, message, reason);

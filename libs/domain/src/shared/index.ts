@@ -1,0 +1,3 @@
+export * from './result';
+export * from './domain-error';
+export * from './base64url';

@@ -1,0 +1,2 @@
+export * from './token-claim';
+export * from './signing-key';

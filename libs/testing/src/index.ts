@@ -1,0 +1,4 @@
+export * from './infra';
+export * from './postgres-schema';
+export * from './redis-prefix';
+export * from './manual-clock';
