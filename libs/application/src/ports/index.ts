@@ -9,3 +9,4 @@ export * from './token-signer.port';
 export * from './token-verifier.port';
 export * from './jwks-source.port';
 export * from './audit-log.port';
+export * from './signing-key-repository.port';
