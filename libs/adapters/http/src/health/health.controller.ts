@@ -1,0 +1,47 @@
+import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import type { FastifyReply } from 'fastify';
+
+/** One dependency the instance needs to serve tokens (database, Redis, signing key). */
+export interface ReadinessCheck {
+  readonly name: string;
+  /** Resolves when healthy, throws (or times out) otherwise. */
+  check(): Promise<void>;
+}
+export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+
+const CHECK_TIMEOUT_MS = 2000;
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(READINESS_CHECKS) private readonly checks: readonly ReadinessCheck[],
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process is up (does not look at dependencies)' })
+  @ApiOkResponse({ description: '{ "status": "ok" }' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: database, Redis (when configured) and signing key' })
+  @ApiOkResponse({ description: 'Terminus health result, status "ok"' })
+  @ApiServiceUnavailableResponse({ description: 'Terminus health result, status "error", naming what is down' })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | object> {
+    try {
+      return await this.health.check(
+        this.checks.map((c) => () => this.indicators.check(c.name).attempt(() => c.check()).withTimeout(CHECK_TIMEOUT_MS)),
+      );
+    } catch (error) {
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      void reply.status(503);
+      return error.getResponse() as object;
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { Module, ValidationPipe, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import {
+  AddIdentityKeyUseCase, AuthorizeBearerUseCase, ChallengeUseCase, GetIdentityUseCase, GetJwksUseCase,
+  ListIdentitiesUseCase, MintTokenUseCase, RegisterIdentityUseCase, RetireIdentityKeyUseCase, RevokeIdentityUseCase,
+} from '@titan/application';
+import type { Logger } from 'pino';
+import { AdminGuard } from './auth/admin.guard';
+import { MediaTypeGuard } from './conventions/media-type.guard';
+import { ApiErrorFilter } from './errors/api-error.filter';
+import { ChallengeController } from './handshake/challenge.controller';
+import { MintTokenController } from './handshake/mint-token.controller';
+import { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
+import { IdentitiesController } from './identities/identities.controller';
+import { JwksController } from './jwks/jwks.controller';
+
+/** The use cases the HTTP adapter drives, built by the composition root. */
+export interface HttpUseCases {
+  readonly registerIdentity: RegisterIdentityUseCase;
+  readonly getIdentity: GetIdentityUseCase;
+  readonly listIdentities: ListIdentitiesUseCase;
+  readonly addIdentityKey: AddIdentityKeyUseCase;
+  readonly retireIdentityKey: RetireIdentityKeyUseCase;
+  readonly revokeIdentity: RevokeIdentityUseCase;
+  readonly challenge: ChallengeUseCase;
+  readonly mintToken: MintTokenUseCase;
+  readonly getJwks: GetJwksUseCase;
+  readonly authorizeBearer: AuthorizeBearerUseCase;
+}
+
+export interface TitanHttpOptions {
+  readonly useCases: HttpUseCases;
+  readonly readinessChecks: readonly ReadinessCheck[];
+  readonly logger: Logger;
+}
+
+/**
+ * The HTTP adapter as one Nest module. Use cases come in ready-made (they are plain classes): each is
+ * registered under its own class as the injection token, so controllers ask for them by type.
+ */
+@Module({})
+export class TitanHttpModule {
+  static forRoot(options: TitanHttpOptions): DynamicModule {
+    const u = options.useCases;
+    const useCases: Provider[] = [
+      { provide: RegisterIdentityUseCase, useValue: u.registerIdentity },
+      { provide: GetIdentityUseCase, useValue: u.getIdentity },
+      { provide: ListIdentitiesUseCase, useValue: u.listIdentities },
+      { provide: AddIdentityKeyUseCase, useValue: u.addIdentityKey },
+      { provide: RetireIdentityKeyUseCase, useValue: u.retireIdentityKey },
+      { provide: RevokeIdentityUseCase, useValue: u.revokeIdentity },
+      { provide: ChallengeUseCase, useValue: u.challenge },
+      { provide: MintTokenUseCase, useValue: u.mintToken },
+      { provide: GetJwksUseCase, useValue: u.getJwks },
+      { provide: AuthorizeBearerUseCase, useValue: u.authorizeBearer },
+    ];
+    return {
+      module: TitanHttpModule,
+      imports: [TerminusModule.forRoot({ logger: false })],
+      controllers: [ChallengeController, MintTokenController, IdentitiesController, JwksController, HealthController],
+      providers: [
+        ...useCases,
+        AdminGuard,
+        { provide: READINESS_CHECKS, useValue: options.readinessChecks },
+        { provide: APP_FILTER, useValue: new ApiErrorFilter(options.logger) },
+        { provide: APP_GUARD, useClass: MediaTypeGuard },
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            forbidUnknownValues: true,
+            transform: true,
+            stopAtFirstError: true,
+            validationError: { target: false, value: false },
+          }),
+        },
+      ],
+    };
+  }
+}
