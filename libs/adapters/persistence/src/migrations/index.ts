@@ -1,0 +1,5 @@
+import { InitialSchema1767225600000 } from './1767225600000-initial-schema.migration';
+
+/** Every migration, oldest first. Add new ones at the end; never edit one that has shipped. */
+export const migrations = [InitialSchema1767225600000];
+export { InitialSchema1767225600000 };
