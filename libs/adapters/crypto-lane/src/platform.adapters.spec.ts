@@ -1,0 +1,45 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { CryptoRandom } from './crypto-random.adapter';
+import { LruCache } from './lru-cache';
+import { NodeDigest } from './node-digest.adapter';
+import { SystemClock } from './system-clock.adapter';
+
+describe('Node platform adapters', () => {
+  it('SystemClock tells the current time', () => {
+    const before = Date.now();
+    const now = new SystemClock().now().getTime();
+    assert.ok(now >= before && now <= Date.now());
+  });
+
+  it('CryptoRandom returns fresh bytes of the requested length', () => {
+    const random = new CryptoRandom();
+    const a = random.bytes(32);
+    assert.equal(a.length, 32);
+    assert.equal(a.byteOffset, 0);
+    assert.equal(a.buffer.byteLength, 32);
+    assert.notDeepEqual(a, random.bytes(32));
+  });
+
+  it('NodeDigest is SHA-256 as unpadded base64url', () => {
+    assert.equal(new NodeDigest().sha256Base64Url('abc'), 'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
+  });
+});
+
+describe('LruCache', () => {
+  it('evicts the least recently used entry', () => {
+    const cache = new LruCache<string, number>(2);
+    cache.set('a', 1);
+    cache.set('b', 2);
+    assert.equal(cache.get('a'), 1);
+    cache.set('c', 3);
+    assert.equal(cache.get('b'), undefined);
+    assert.equal(cache.get('a'), 1);
+    assert.equal(cache.get('c'), 3);
+    assert.equal(cache.size, 2);
+  });
+
+  it('refuses a non-positive capacity', () => {
+    assert.throws(() => new LruCache(0));
+  });
+});
