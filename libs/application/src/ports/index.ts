@@ -10,3 +10,4 @@ export * from './token-verifier.port';
 export * from './jwks-source.port';
 export * from './audit-log.port';
 export * from './signing-key-repository.port';
+export * from './dependency-unavailable.error';

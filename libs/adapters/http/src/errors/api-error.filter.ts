@@ -1,4 +1,5 @@
 import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { DependencyUnavailableError } from '@titan/application';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { ApiError, type ApiErrorCode } from './api-error';
@@ -45,6 +46,11 @@ export class ApiErrorFilter implements ExceptionFilter {
   private toApiError(exception: unknown, request: FastifyRequest): ApiError {
     if (exception instanceof ApiError) return exception;
     if (exception instanceof HttpException) return this.fromHttpException(exception);
+    if (exception instanceof DependencyUnavailableError) {
+      // Fail closed, fast and without detail: nothing was minted; the client may retry.
+      this.logger.warn({ dependency: exception.dependency, reqId: request.id }, 'dependency unavailable');
+      return new ApiError('unavailable', 'a dependency is unavailable; retry later', { 'Retry-After': '1' });
+    }
     const framework = exception as FrameworkError;
     const status = framework?.statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) {

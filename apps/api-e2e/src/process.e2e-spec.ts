@@ -1,0 +1,45 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { runToExit, startTitan, tempDataDir, type TitanProcess } from './support/titan-process';
+
+/** Start-up behaviour: configuration is validated, and one embedded data directory has one owner. */
+describe('server process', () => {
+  const bad: Array<[Record<string, string>, string]> = [
+    [{ TITAN_ISSUER: 'http://localhost:8000/' }, 'TITAN_ISSUER'],
+    [{ TITAN_CHALLENGE_TTL_SECONDS: '0' }, 'TITAN_CHALLENGE_TTL_SECONDS'],
+    [{ PORT: 'http' }, 'PORT'],
+    [{ DATABASE_URL: 'postgres://127.0.0.1/test' }, 'TITAN_KEK'],
+    [{ TITAN_BOOTSTRAP_ADMIN_JWK: '{"kty":"EC"' }, 'TITAN_BOOTSTRAP_ADMIN_JWK'],
+  ];
+  for (const [env, variable] of bad) {
+    it(`refuses to start with a bad ${variable}, naming it on stderr`, async () => {
+      const data = tempDataDir();
+      try {
+        const { code, output } = await runToExit({ ...env, TITAN_DATA_DIR: data.dir });
+        assert.notEqual(code, 0);
+        assert.match(output, new RegExp(`configuration error: ${variable}`));
+      } finally {
+        data.remove();
+      }
+    });
+  }
+
+  describe('embedded data directory lock', () => {
+    const data = tempDataDir();
+    let first: TitanProcess;
+    before(async () => {
+      first = await startTitan({ TITAN_DATA_DIR: data.dir });
+    });
+    after(async () => {
+      await first?.stop();
+      data.remove();
+    });
+
+    it('refuses a second process on the same data directory', async () => {
+      const { code, output } = await runToExit({ TITAN_DATA_DIR: data.dir, PORT: '0' });
+      assert.notEqual(code, 0);
+      assert.match(output, /lock|in use|already/i);
+      assert.equal((await fetch(`${first.url}/health/ready`)).status, 200, 'the first process is unaffected');
+    });
+  });
+});

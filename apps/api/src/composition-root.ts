@@ -1,0 +1,138 @@
+import {
+  AddIdentityKeyUseCase, AuthorizeBearerUseCase, BootstrapAdminUseCase, ChallengeUseCase, GetIdentityUseCase,
+  GetJwksUseCase, IdentityReader, IssueAccessToken, ListIdentitiesUseCase, MintTokenUseCase, RegisterIdentityUseCase,
+  RetireIdentityKeyUseCase, RevokeIdentityUseCase, type ChallengeStore, type IdentityChangeBus, type TokenPolicy,
+} from '@titan/application';
+import type { HttpUseCases, ReadinessCheck } from '@titan/adapter-http';
+import { createPersistence } from '@titan/adapter-persistence';
+import {
+  InMemoryChallengeStore, InProcessIdentityChangeBus, RedisChallengeStore, RedisIdentityChangeBus, closeRedisConnection,
+  createRedisConnection, pingRedis,
+} from '@titan/adapter-stores';
+import { CryptoRandom, NodeDigest, SystemClock, createCryptoLane } from '@titan/adapter-crypto-lane';
+import { KeyEncryption, LocalTokenVerifier, SigningKeyRing, loadKeyEncryptionKey } from '@titan/adapter-ca';
+import type { Logger } from 'pino';
+import { ConfigError, type TitanConfig } from './config/config';
+
+/** Identities stay cached at most this long even if a change message is lost. */
+const IDENTITY_CACHE_MAX_AGE_MS = 30_000;
+const IDENTITY_CACHE_MAX_ENTRIES = 100_000;
+
+export interface Titan {
+  readonly mode: 'embedded' | 'production';
+  readonly useCases: HttpUseCases;
+  readonly readinessChecks: readonly ReadinessCheck[];
+  /** Closes everything in reverse order of opening. */
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root: picks an adapter for every port from the configuration and builds the use
+ * cases. No rules live here, only wiring (PRODUCT.md section 2 for the modes).
+ */
+export async function composeTitan(config: TitanConfig, logger: Logger): Promise<Titan> {
+  const closers: Array<() => Promise<void>> = [];
+  const close = async (): Promise<void> => {
+    for (const closer of closers.reverse()) {
+      await closer().catch((error: unknown) => logger.error({ err: error }, 'error while closing'));
+    }
+  };
+  try {
+    const clock = new SystemClock();
+    const random = new CryptoRandom();
+    const digest = new NodeDigest();
+    const policy: TokenPolicy = {
+      issuer: config.issuer,
+      challengeTtlSeconds: config.challengeTtlSeconds,
+      serviceTokenTtlSeconds: config.serviceTokenTtlSeconds,
+    };
+
+    const persistence = await createPersistence({
+      databaseUrl: config.databaseUrl,
+      schema: config.databaseUrl ? config.databaseSchema : undefined,
+      dataDir: config.dataDir,
+      clock,
+    });
+    closers.push(() => persistence.close());
+
+    let challenges: ChallengeStore;
+    let bus: IdentityChangeBus;
+    const readinessChecks: ReadinessCheck[] = [{ name: 'database', check: () => persistence.ping() }];
+    if (config.redisUrl) {
+      const redis = createRedisConnection(config.redisUrl, {
+        connectionName: 'titan',
+        onError: (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'),
+      });
+      closers.push(() => closeRedisConnection(redis));
+      challenges = new RedisChallengeStore(redis, { prefix: config.redisPrefix });
+      bus = new RedisIdentityChangeBus(redis, {
+        prefix: config.redisPrefix,
+        onError: (error) => logger.warn({ err: { message: (error as Error).message } }, 'identity change bus error'),
+      });
+      readinessChecks.push({
+        name: 'redis',
+        check: async () => {
+          if (!(await pingRedis(redis))) throw new Error('redis did not answer');
+        },
+      });
+    } else {
+      const memory = new InMemoryChallengeStore();
+      closers.push(async () => memory.close());
+      challenges = memory;
+      bus = new InProcessIdentityChangeBus();
+    }
+    closers.push(() => bus.close());
+
+    const lane = createCryptoLane(config.cryptoLane);
+    closers.push(() => lane.close());
+
+    const kek = loadKeyEncryptionKey({ kekEnv: config.kek, dataDir: config.databaseUrl ? undefined : config.dataDir });
+    const keyRing = new SigningKeyRing({
+      repository: persistence.signingKeys,
+      lane,
+      clock,
+      random,
+      encryption: new KeyEncryption(kek),
+      jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
+    });
+    await keyRing.init();
+    readinessChecks.push({
+      name: 'signing_key',
+      check: async () => {
+        if (!keyRing.activeKid()) throw new Error('no active signing key');
+      },
+    });
+
+    const reader = new IdentityReader(persistence.identities, bus, {
+      maxAgeMs: IDENTITY_CACHE_MAX_AGE_MS,
+      maxEntries: IDENTITY_CACHE_MAX_ENTRIES,
+      nowMs: () => clock.now().getTime(),
+    });
+    await reader.start();
+
+    const identities = persistence.identities;
+    const audit = persistence.audit;
+    if (config.bootstrapAdminJwk !== undefined) {
+      const outcome = await new BootstrapAdminUseCase(identities, digest, clock, audit).execute(config.bootstrapAdminJwk, 'TITAN_BOOTSTRAP_ADMIN_JWK');
+      if (!outcome.ok) throw new ConfigError('TITAN_BOOTSTRAP_ADMIN_JWK', outcome.error.message);
+      logger.info({ outcome: outcome.value }, 'admin bootstrap');
+    }
+
+    const useCases: HttpUseCases = {
+      registerIdentity: new RegisterIdentityUseCase(identities, digest, clock, audit),
+      getIdentity: new GetIdentityUseCase(identities),
+      listIdentities: new ListIdentitiesUseCase(identities),
+      addIdentityKey: new AddIdentityKeyUseCase(identities, reader, digest, clock, audit),
+      retireIdentityKey: new RetireIdentityKeyUseCase(identities, reader, audit),
+      revokeIdentity: new RevokeIdentityUseCase(identities, reader, clock, audit),
+      challenge: new ChallengeUseCase(reader, challenges, random, clock, policy),
+      mintToken: new MintTokenUseCase(reader, challenges, lane, new IssueAccessToken(keyRing, random, clock, policy), clock, policy, audit),
+      getJwks: new GetJwksUseCase(keyRing),
+      authorizeBearer: new AuthorizeBearerUseCase(new LocalTokenVerifier(keyRing, { maxTokenLifetimeSeconds: config.serviceTokenTtlSeconds }), reader, policy),
+    };
+    return { mode: config.databaseUrl ? 'production' : 'embedded', useCases, readinessChecks, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

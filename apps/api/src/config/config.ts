@@ -1,0 +1,129 @@
+import { resolve } from 'node:path';
+
+/** Everything Titan reads from the environment, validated once at start-up (PRODUCT.md section 2). */
+export interface TitanConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly issuer: string;
+  readonly databaseUrl: string | undefined;
+  /** PostgreSQL schema for Titan's tables (default `public`), so Titan can share a database. */
+  readonly databaseSchema: string;
+  readonly redisUrl: string | undefined;
+  /** Prefix of every Redis key and channel (default `titan:`), so Titan can share a Redis. */
+  readonly redisPrefix: string;
+  readonly dataDir: string;
+  /** Key-encryption key, unpadded base64url of 32 bytes; required with DATABASE_URL. */
+  readonly kek: string | undefined;
+  readonly challengeTtlSeconds: number;
+  readonly serviceTokenTtlSeconds: number;
+  readonly userTokenTtlSeconds: number;
+  readonly jwksMaxAgeSeconds: number;
+  readonly cryptoLane: 'inline' | 'piscina';
+  readonly bootstrapAdminJwk: unknown;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** A configuration problem, always naming the variable. */
+export class ConfigError extends Error {
+  constructor(readonly variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: readonly string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'is not a valid URL');
+  }
+  if (!protocols.includes(parsed.protocol)) throw new ConfigError(name, `must use ${protocols.join(' or ')}`);
+  return raw;
+}
+
+function issuer(env: Env, port: number): string {
+  const value = env['TITAN_ISSUER'] || `http://localhost:${port}`;
+  if (value.endsWith('/')) throw new ConfigError('TITAN_ISSUER', 'must not end with "/" (it is used verbatim in tokens)');
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError('TITAN_ISSUER', 'is not a valid URL');
+  }
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new ConfigError('TITAN_ISSUER', 'must be an http(s) URL');
+  if (parsed.search || parsed.hash) throw new ConfigError('TITAN_ISSUER', 'must not have a query or fragment');
+  return value;
+}
+
+function identifier(env: Env, name: string, fallback: string): string {
+  const raw = env[name] || fallback;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new ConfigError(name, 'must be a lower-case SQL identifier');
+  return raw;
+}
+
+function redisPrefix(env: Env): string {
+  const raw = env['TITAN_REDIS_PREFIX'] ?? 'titan:';
+  if (!/^[\x21-\x7e]{0,64}$/.test(raw)) throw new ConfigError('TITAN_REDIS_PREFIX', 'must be at most 64 visible ASCII characters');
+  return raw;
+}
+
+function bootstrapJwk(env: Env): unknown {
+  const raw = env['TITAN_BOOTSTRAP_ADMIN_JWK'];
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new ConfigError('TITAN_BOOTSTRAP_ADMIN_JWK', 'is not valid JSON (expected a public JWK)');
+  }
+}
+
+export function loadConfig(env: Env = process.env): TitanConfig {
+  const port = integer(env, 'PORT', 8000, 0, 65535);
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const kek = env['TITAN_KEK'] || undefined;
+  if (kek !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(kek)) {
+    throw new ConfigError('TITAN_KEK', 'must be 32 bytes as unpadded base64url (43 characters); generate one with `openssl rand 32 | basenc --base64url | tr -d =`');
+  }
+  if (databaseUrl && !kek) {
+    throw new ConfigError('TITAN_KEK', 'is required with DATABASE_URL: every instance must decrypt the same signing keys');
+  }
+  const serviceTokenTtlSeconds = integer(env, 'TITAN_SERVICE_TOKEN_TTL_SECONDS', 600, 60, 3600);
+  return {
+    port,
+    host: env['HOST'] || '0.0.0.0',
+    issuer: issuer(env, port),
+    databaseUrl,
+    databaseSchema: identifier(env, 'TITAN_DATABASE_SCHEMA', 'public'),
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:', 'redis+sentinel:']),
+    redisPrefix: redisPrefix(env),
+    dataDir: resolve(env['TITAN_DATA_DIR'] || './data'),
+    kek,
+    challengeTtlSeconds: integer(env, 'TITAN_CHALLENGE_TTL_SECONDS', 60, 1, 300),
+    serviceTokenTtlSeconds,
+    userTokenTtlSeconds: integer(env, 'TITAN_USER_TOKEN_TTL_SECONDS', 900, 60, 86400),
+    jwksMaxAgeSeconds: integer(env, 'TITAN_JWKS_MAX_AGE_SECONDS', 300, 0, 86400),
+    cryptoLane: oneOf(env, 'TITAN_CRYPTO_LANE', ['inline', 'piscina'] as const, 'inline'),
+    bootstrapAdminJwk: bootstrapJwk(env),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+  };
+}
