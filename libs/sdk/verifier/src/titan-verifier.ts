@@ -1,0 +1,158 @@
+import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { TitanVerifierError } from './titan-verifier-error';
+
+export interface TitanVerifierOptions {
+  /** The issuer to trust, exactly as Titan is configured (`TITAN_ISSUER`). */
+  readonly issuer: string;
+  /** This resource server's audience, or several; a token must carry one of them. */
+  readonly audience: string | readonly string[];
+  /** Default: `{issuer}/.well-known/jwks.json`. */
+  readonly jwksUri?: string;
+  /** Allowed clock skew for `exp`, `nbf` and `iat`; default 30, at most 300. */
+  readonly clockToleranceSeconds?: number;
+  /** Minimum time between two JWKS refetches triggered by an unknown `kid`; default 30000. */
+  readonly cooldownMs?: number;
+  /** How long a fetched JWKS is trusted before it is refetched; default 600000. */
+  readonly cacheMaxAgeMs?: number;
+  /** JWKS request timeout; default 5000. */
+  readonly timeoutMs?: number;
+}
+
+/** Claims of a Titan access token (RFC 9068). */
+export interface TitanAccessTokenClaims extends JWTPayload {
+  readonly iss: string;
+  readonly sub: string;
+  readonly aud: string | string[];
+  readonly exp: number;
+  readonly iat: number;
+  readonly jti: string;
+  readonly client_id: string;
+  readonly scope?: string;
+}
+
+export interface VerifiedToken {
+  readonly subject: string;
+  readonly clientId: string;
+  readonly scopes: string[];
+  readonly claims: TitanAccessTokenClaims;
+}
+
+export interface TitanVerifier {
+  readonly issuer: string;
+  /** Resolves with the token's principal, or rejects with a `TitanVerifierError`. */
+  verify(token: string): Promise<VerifiedToken>;
+}
+
+const ALGORITHMS = ['ES256', 'RS256'];
+// Headers that would let the token choose its own verification key or semantics.
+const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'crit'] as const;
+const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id'];
+const MAX_CLOCK_TOLERANCE_SECONDS = 300;
+
+/**
+ * Verifies Titan access tokens offline with the issuer's JWKS (cached; refetched on an unknown `kid`,
+ * at most once per cooldown). Checks signature, `typ: at+jwt`, `iss`, `aud`, `exp`/`nbf` with bounded
+ * skew, and refuses tokens whose header tries to supply or constrain its own key.
+ *
+ * @example
+ * const verifier = createTitanVerifier({ issuer: 'https://auth.example.com', audience: 'billing-api' });
+ * const { subject, scopes } = await verifier.verify(bearerToken);
+ */
+export function createTitanVerifier(options: TitanVerifierOptions): TitanVerifier {
+  const issuer = options.issuer;
+  if (typeof issuer !== 'string' || issuer === '') throw new TypeError('issuer is required');
+  const audience = typeof options.audience === 'string' ? options.audience : [...options.audience];
+  if (audience.length === 0) throw new TypeError('audience is required');
+  const clockTolerance = options.clockToleranceSeconds ?? 30;
+  if (!(clockTolerance >= 0 && clockTolerance <= MAX_CLOCK_TOLERANCE_SECONDS)) {
+    throw new RangeError(`clockToleranceSeconds must be between 0 and ${MAX_CLOCK_TOLERANCE_SECONDS}`);
+  }
+  const jwksUri = new URL(options.jwksUri ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`);
+  const jwks = createRemoteJWKSet(jwksUri, {
+    cooldownDuration: options.cooldownMs ?? 30_000,
+    cacheMaxAge: options.cacheMaxAgeMs ?? 600_000,
+    timeoutDuration: options.timeoutMs ?? 5_000,
+  });
+
+  return {
+    issuer,
+    async verify(token: string): Promise<VerifiedToken> {
+      checkHeader(token);
+      let payload: JWTPayload;
+      try {
+        ({ payload } = await jwtVerify(token, jwks, {
+          issuer,
+          audience,
+          algorithms: ALGORITHMS,
+          typ: 'at+jwt',
+          clockTolerance,
+          requiredClaims: REQUIRED_CLAIMS,
+        }));
+      } catch (cause) {
+        throw translate(cause);
+      }
+      return principal(payload);
+    },
+  };
+}
+
+const invalid = (message: string, cause?: unknown) => new TitanVerifierError('invalid_token', message, { cause });
+
+function checkHeader(token: string): void {
+  if (typeof token !== 'string' || token.split('.').length !== 3) throw invalid('the token is not a signed JWT');
+  let header: Record<string, unknown>;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch (cause) {
+    throw invalid('the token header is malformed', cause);
+  }
+  const forbidden = FORBIDDEN_HEADERS.find((name) => name in header);
+  if (forbidden) throw invalid(`the token header carries "${forbidden}", which is not accepted`);
+  if (typeof header['kid'] !== 'string') throw invalid('the token header has no "kid"');
+}
+
+function principal(payload: JWTPayload): VerifiedToken {
+  const claims = payload as TitanAccessTokenClaims;
+  if (typeof claims.sub !== 'string' || typeof claims.client_id !== 'string' || typeof claims.jti !== 'string') {
+    throw invalid('the token claims are malformed');
+  }
+  if (claims.scope !== undefined && typeof claims.scope !== 'string') throw invalid('the token "scope" is malformed');
+  // A DPoP-bound token presented as Bearer must be refused (RFC 9449 section 7.1).
+  if (claims['cnf'] !== undefined) throw invalid('the token is sender-constrained (DPoP) and cannot be used as a Bearer token');
+  return {
+    subject: claims.sub,
+    clientId: claims.client_id,
+    scopes: (claims.scope ?? '').split(' ').filter((s) => s !== ''),
+    claims,
+  };
+}
+
+function translate(cause: unknown): TitanVerifierError {
+  if (cause instanceof errors.JWTExpired) return invalid('the token has expired', cause);
+  if (cause instanceof errors.JWTClaimValidationFailed) {
+    const what: Record<string, string> = {
+      iss: 'the token issuer is not accepted',
+      aud: 'the token audience is not accepted',
+      nbf: 'the token is not yet valid',
+      iat: 'the token issue time is invalid',
+      typ: 'the token type must be at+jwt',
+    };
+    return invalid(what[cause.claim] ?? `the token claim "${cause.claim}" is missing or invalid`, cause);
+  }
+  if (cause instanceof errors.JWKSNoMatchingKey) return invalid('the token was signed by an unknown key', cause);
+  if (cause instanceof errors.JWSSignatureVerificationFailed) return invalid('the token signature is invalid', cause);
+  if (cause instanceof errors.JOSEAlgNotAllowed) return invalid('the token algorithm is not accepted', cause);
+  if (cause instanceof errors.JWKSTimeout || cause instanceof errors.JWKSInvalid) {
+    return new TitanVerifierError('jwks_unavailable', 'the issuer signing keys are unavailable', { cause });
+  }
+  if (cause instanceof errors.JOSEError && cause.code !== 'ERR_JOSE_GENERIC') return invalid('the token is invalid', cause);
+  // Network failures and non-200 JWKS answers: we could not check, which is not the token's fault.
+  return new TitanVerifierError('jwks_unavailable', 'the issuer signing keys are unavailable', { cause });
+}
+
+/** Extracts the token from an `Authorization: Bearer ...` header (scheme case-insensitive). */
+export function bearerToken(authorization: string | readonly string[] | undefined): string | undefined {
+  if (typeof authorization !== 'string') return undefined;
+  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
+  return match?.[1];
+}
