@@ -34,6 +34,16 @@ describe('data-directory lock', () => {
     }
   });
 
+  it('takes over a lock naming our own PID that this process does not hold (a restarted container)', () => {
+    const dir = scratch();
+    try {
+      writeFileSync(join(dir, DATA_DIR_LOCK_FILE), JSON.stringify({ pid: process.pid, hostname: hostname(), acquiredAt: 'before restart' }));
+      acquireDataDirLock(dir).release();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('makes a second process refuse to start with a clear error', () => {
     const dir = scratch();
     try {

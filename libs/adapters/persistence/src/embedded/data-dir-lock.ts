@@ -40,7 +40,12 @@ function readLock(path: string): LockContent | null {
   }
 }
 
+// Lock files this process holds. A lock file naming our own PID that is not in here was left by an
+// earlier process that had the same PID: typically PID 1 of a restarted container.
+const heldHere = new Set<string>();
+
 function isAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -72,7 +77,7 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
     }
     const owner = readLock(path);
     // An unreadable lock may be one being written right now: never treat it as stale.
-    if (owner === null || owner.hostname !== mine.hostname || isAlive(owner.pid)) {
+    if (owner === null || heldHere.has(path) || owner.hostname !== mine.hostname || isAlive(owner.pid)) {
       throw new DataDirLockedError(path, owner?.pid ?? null);
     }
     // Stale: move it aside atomically so two processes cleaning up at once cannot both win.
@@ -100,11 +105,13 @@ export function acquireDataDirLock(dataDir: string): DataDirLock {
 
 function lockHandle(path: string, mine: LockContent): DataDirLock {
   let held = true;
+  heldHere.add(path);
   return {
     path,
     release() {
       if (!held) return;
       held = false;
+      heldHere.delete(path);
       const current = readLock(path);
       if (current?.pid === mine.pid && current.acquiredAt === mine.acquiredAt) {
         try {
