@@ -1,15 +1,23 @@
 /**
  * @titan/adapter-stores: short-lived shared state (challenges, single-use keys) and the identity
  * change bus, in memory for the embedded mode and in Redis (ioredis) for several instances.
+ * Wiring and shutdown order: see this package's README.md.
  */
-export * from './redis/redis-connection';
-export * from './redis/store-unavailable.error';
-export * from './shared/expiring-map';
-export * from './challenge/challenge-store.memory';
-export * from './challenge/challenge-store.redis';
-export * from './replay/replay-store.port';
-export * from './replay/replay-store.memory';
-export * from './replay/replay-store.redis';
-export * from './identity-change-bus/identity-change-bus.in-process';
-export * from './identity-change-bus/identity-change-bus.redis';
+export {
+  createRedisConnection, pingRedis, closeRedisConnection,
+  type RedisClient, type RedisConnectionOptions,
+} from './redis/redis-connection';
+export { StoreUnavailableError } from './redis/store-unavailable.error';
+export { ExpiringMap, type ExpiringMapOptions } from './shared/expiring-map';
+export { InMemoryChallengeStore } from './challenge/challenge-store.memory';
+export { RedisChallengeStore, type RedisChallengeStoreOptions } from './challenge/challenge-store.redis';
+export { ReplayStore } from './replay/replay-store.port';
+export { InMemoryReplayStore } from './replay/replay-store.memory';
+export { RedisReplayStore, type RedisReplayStoreOptions } from './replay/replay-store.redis';
+export {
+  InProcessIdentityChangeBus, type InProcessIdentityChangeBusOptions,
+} from './identity-change-bus/identity-change-bus.in-process';
+export {
+  RedisIdentityChangeBus, type RedisIdentityChangeBusOptions,
+} from './identity-change-bus/identity-change-bus.redis';
 export type { IdentityChangeListener } from './identity-change-bus/listener-set';

@@ -86,11 +86,11 @@ export function challengeStoreContract(
 
     it('forgets a challenge once its TTL has passed, and not before', async () => {
       const [early, late] = [sampleChallenge(), sampleChallenge()];
-      await store.save(early, 0.4);
-      await store.save(late, 0.4);
+      await store.save(early, 0.6);
+      await store.save(late, 0.6);
       await h.elapse(150);
       assertSameChallenge(await store.take(early.id), early);
-      await h.elapse(400);
+      await h.elapse(550);
       assert.equal(await store.take(late.id), null);
     });
 

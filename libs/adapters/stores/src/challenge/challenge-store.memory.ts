@@ -7,6 +7,11 @@ import { ttlToMs } from '../shared/ttl';
  * Challenges in process memory, for the embedded mode (one process; PRODUCT.md section 2).
  * Entries expire after their TTL and are swept, so memory is bounded by the live challenges.
  * Call `close()` at shutdown to stop the sweep timer.
+ *
+ * @example
+ * const challenges = new InMemoryChallengeStore();
+ * await challenges.save(challenge, 60);
+ * const once = await challenges.take(challenge.id); // the challenge, then null for ever after
  */
 export class InMemoryChallengeStore implements ChallengeStore {
   private readonly challenges: ExpiringMap<Challenge>;

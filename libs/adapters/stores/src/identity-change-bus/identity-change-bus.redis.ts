@@ -30,6 +30,13 @@ export interface RedisIdentityChangeBusOptions {
  * in between was lost. The first subscription delivers no `null`.
  *
  * Channels are not scoped by `SELECT`ed database: the prefix is what separates deployments.
+ *
+ * @example
+ * const redis = createRedisConnection(process.env.REDIS_URL!);
+ * const bus = new RedisIdentityChangeBus(redis);
+ * const reader = new IdentityReader(repository, bus, { maxAgeMs: 60_000, maxEntries: 10_000, nowMs: Date.now });
+ * await reader.start(); // subscribes
+ * // shutdown: await bus.close(); then await closeRedisConnection(redis);
  */
 export class RedisIdentityChangeBus implements IdentityChangeBus {
   private readonly channel: string;

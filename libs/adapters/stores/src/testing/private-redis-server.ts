@@ -53,7 +53,11 @@ export class PrivateRedisServer {
       stdio: 'ignore',
     });
     this.process = child;
+    // Should the test process die first, take the server with it.
+    const reap = (): void => void child.kill('SIGKILL');
+    process.once('exit', reap);
     child.once('exit', () => {
+      process.off('exit', reap);
       if (this.process === child) this.process = undefined;
     });
     const deadline = Date.now() + 5000;
