@@ -13,7 +13,7 @@ export class GetIdentityUseCase {
 export class ListIdentitiesUseCase {
   constructor(private readonly identities: IdentityRepository) {}
 
-  execute(input: { limit: number; cursor: string | null }): Promise<Page<UserIdentity>> {
+  execute(input: { limit: number; cursor: string | null }): Promise<Result<Page<UserIdentity>, DomainError>> {
     return this.identities.list(input.limit, input.cursor);
   }
 }

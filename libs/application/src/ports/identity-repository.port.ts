@@ -15,7 +15,7 @@ export interface IdentityRepository {
   /** Persists status, keys and allowed sets; `key_in_use` if an added key belongs to another identity. */
   update(identity: UserIdentity): Promise<Result<void, DomainError>>;
   findById(id: string): Promise<UserIdentity | null>;
-  /** Ordered by id; `cursor` is the opaque `nextCursor` of the previous page. */
-  list(limit: number, cursor: string | null): Promise<Page<UserIdentity>>;
+  /** Ordered by id; `cursor` is the opaque `nextCursor` of the previous page (`invalid_request` if it is not one). */
+  list(limit: number, cursor: string | null): Promise<Result<Page<UserIdentity>, DomainError>>;
 }
 export const IdentityRepository = Symbol('IdentityRepository');

@@ -45,7 +45,7 @@ export class IdentitiesController {
   @ApiOkResponse({ type: IdentityPageView })
   @ApiErrors(400)
   async list(@Query() query: ListQueryDto): Promise<IdentityPageView> {
-    const page = await this.listIdentities.execute({ limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor ?? null });
+    const page = unwrap(await this.listIdentities.execute({ limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor ?? null }));
     return { items: page.items.map(presentIdentity), nextCursor: page.nextCursor };
   }
 

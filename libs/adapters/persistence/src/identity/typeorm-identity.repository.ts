@@ -2,7 +2,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { domainError, err, ok, UserIdentity, type DomainError, type IdentityKey, type Result } from '@titan/domain';
 import type { Clock, IdentityRepository, Page } from '@titan/application';
 import { affected, inTransaction, rows, uniqueViolation, withRunner } from '../shared/sql';
-import { decodeIdentityCursor, encodeIdentityCursor } from './identity-cursor';
+import { InvalidCursorError, decodeIdentityCursor, encodeIdentityCursor } from './identity-cursor';
 import type { IdentityKeyRecord, IdentityRecord } from './identity.record';
 
 const IDENTITY_COLUMNS = 'id, status, scopes, audiences, client_secret_hash, created_at, revoked_at, revocation_reason';
@@ -88,11 +88,17 @@ export class TypeormIdentityRepository implements IdentityRepository {
     });
   }
 
-  /** @throws InvalidCursorError for a cursor this repository did not produce. */
-  async list(limit: number, cursor: string | null): Promise<Page<UserIdentity>> {
+  /** A cursor this repository did not produce is `invalid_request`. */
+  async list(limit: number, cursor: string | null): Promise<Result<Page<UserIdentity>, DomainError>> {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
-    const after = cursor === null ? null : decodeIdentityCursor(cursor);
-    return withRunner(this.dataSource, async (runner) => {
+    let after: string | null = null;
+    try {
+      after = cursor === null ? null : decodeIdentityCursor(cursor);
+    } catch (error) {
+      if (error instanceof InvalidCursorError) return err(domainError('invalid_request', 'cursor is not a nextCursor from this list'));
+      throw error;
+    }
+    const page = await withRunner(this.dataSource, async (runner) => {
       // One row more than asked tells whether another page follows.
       const records = await rows<IdentityRecord>(
         runner,
@@ -105,6 +111,7 @@ export class TypeormIdentityRepository implements IdentityRepository {
       const nextCursor = records.length > limit ? encodeIdentityCursor(page[page.length - 1]!.id) : null;
       return { items, nextCursor };
     });
+    return ok(page);
   }
 
   private async insertKey(runner: QueryRunner, identityId: string, key: IdentityKey): Promise<void> {

@@ -1,13 +1,15 @@
+import { DependencyUnavailableError } from '@titan/application';
+
 /**
  * Thrown when a store cannot answer (Redis down, timed out, failing over). An infrastructure
- * failure, not an expected outcome: the HTTP layer answers `503 unavailable` for it, recognising it
- * by `code` so it need not import this package.
+ * failure, not an expected outcome: the HTTP layer answers `503 unavailable` for every
+ * DependencyUnavailableError.
  */
-export class StoreUnavailableError extends Error {
+export class StoreUnavailableError extends DependencyUnavailableError {
   readonly code = 'unavailable' as const;
 
   constructor(operation: string, cause: unknown) {
-    super(`store unavailable: ${operation} failed`, { cause });
+    super('redis', `store unavailable: ${operation} failed`, { cause });
     this.name = 'StoreUnavailableError';
   }
 }
