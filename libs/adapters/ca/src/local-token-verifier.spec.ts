@@ -169,4 +169,10 @@ describe('LocalTokenVerifier', () => {
     await rejected('a'.repeat(9000), 'token_too_long');
     await rejected(undefined as unknown as string, 'malformed_jws');
   });
+
+  it('throws (a wiring bug, not a bad token) when the ring was never initialised', async () => {
+    const cold = new SigningKeyRing({ repository: new InMemorySigningKeyRepository(), lane: new NodeCryptoLane(), clock, encryption: new KeyEncryption(kek) });
+    const coldVerifier = new LocalTokenVerifier(cold, clock, { issuer: ISSUER, maxTokenLifetimeSeconds: 900 });
+    await assert.rejects(coldVerifier.verify(forge(header(), claims()), ISSUER), /init\(\) has not completed/);
+  });
 });

@@ -41,12 +41,14 @@ export class LocalTokenVerifier implements TokenVerifier {
   }
 
   async verify(token: string, expectedAudience: string): Promise<Result<TokenClaim, DomainError>> {
+    // Outside the try: a ring that was never initialised is a wiring bug, thrown, not a bad token.
+    const algorithms = this.keys.algorithms();
     try {
       if (typeof token !== 'string' || token.length === 0) throw new TokenRejection('malformed_jws');
       if (token.length > this.maxLength) throw new TokenRejection('token_too_long');
       this.keys.inspect(token);
       const { payload } = await jwtVerify(token, this.keys.resolver, {
-        algorithms: this.keys.algorithms(),
+        algorithms,
         typ: ACCESS_TOKEN_TYPE,
         issuer: this.options.issuer,
         audience: expectedAudience,
