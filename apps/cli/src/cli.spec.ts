@@ -215,7 +215,7 @@ describe('titan token and identities against a fake Titan', () => {
     const pubFile = file('billing.pub.pem', newKey.publicKey.export({ format: 'pem', type: 'spki' }));
     const created = await cli(['identities', 'create', 'billing', '--public-key', pubFile, '--scope', 'invoices:read invoices:write', '--scope', 'x', '--audience', 'billing-api'], env);
     assert.equal(created.code, 0, created.err);
-    assert.match(created.out, /^billing \(active\)\n  scopes: +invoices:read invoices:write x\n  audiences: +billing-api\n/);
+    assert.match(created.out, /^billing \(active\)\n {2}scopes: +invoices:read invoices:write x\n {2}audiences: +billing-api\n/);
     const createBody = titan.bodies.findLast((b) => b.url === '/v1/identities')?.body;
     assert.deepEqual(createBody, {
       id: 'billing', publicKey: publicJwkOf(newKey.publicKey), scopes: ['invoices:read', 'invoices:write', 'x'], audiences: ['billing-api'],
