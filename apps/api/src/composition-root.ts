@@ -86,22 +86,14 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
     const lane = createCryptoLane(config.cryptoLane);
     closers.push(() => lane.close());
 
-    const kek = loadKeyEncryptionKey({ kekEnv: config.kek, dataDir: config.databaseUrl ? undefined : config.dataDir });
-    const keyRing = new SigningKeyRing({
-      repository: persistence.signingKeys,
-      lane,
-      clock,
-      random,
-      encryption: new KeyEncryption(kek),
-      jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
-    });
+    // Production instances share signing keys, so they must share the KEK (config requires TITAN_KEK there).
+    const kek = await loadKeyEncryptionKey({ kekEnv: config.kek, dataDir: config.databaseUrl ? undefined : config.dataDir });
+    const keyRing = new SigningKeyRing(
+      { repository: persistence.signingKeys, lane, clock, encryption: new KeyEncryption(kek) },
+      { algorithms: ['ES256'], cacheMaxAgeSeconds: config.jwksMaxAgeSeconds },
+    );
     await keyRing.init();
-    readinessChecks.push({
-      name: 'signing_key',
-      check: async () => {
-        if (!keyRing.activeKid()) throw new Error('no active signing key');
-      },
-    });
+    readinessChecks.push({ name: 'signing_key', check: async () => void keyRing.activeKid() });
 
     const reader = new IdentityReader(persistence.identities, bus, {
       maxAgeMs: IDENTITY_CACHE_MAX_AGE_MS,
@@ -128,7 +120,14 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
       challenge: new ChallengeUseCase(reader, challenges, random, clock, policy),
       mintToken: new MintTokenUseCase(reader, challenges, lane, new IssueAccessToken(keyRing, random, clock, policy), clock, policy, audit),
       getJwks: new GetJwksUseCase(keyRing),
-      authorizeBearer: new AuthorizeBearerUseCase(new LocalTokenVerifier(keyRing, { maxTokenLifetimeSeconds: config.serviceTokenTtlSeconds }), reader, policy),
+      authorizeBearer: new AuthorizeBearerUseCase(
+        new LocalTokenVerifier(keyRing, clock, {
+          issuer: config.issuer,
+          maxTokenLifetimeSeconds: Math.max(config.serviceTokenTtlSeconds, config.userTokenTtlSeconds),
+        }),
+        reader,
+        policy,
+      ),
     };
     return { mode: config.databaseUrl ? 'production' : 'embedded', useCases, readinessChecks, close };
   } catch (error) {
