@@ -11,7 +11,6 @@ export { StoreUnavailableError } from './redis/store-unavailable.error';
 export { ExpiringMap, type ExpiringMapOptions } from './shared/expiring-map';
 export { InMemoryChallengeStore } from './challenge/challenge-store.memory';
 export { RedisChallengeStore, type RedisChallengeStoreOptions } from './challenge/challenge-store.redis';
-export { ReplayStore } from './replay/replay-store.port';
 export { InMemoryReplayStore } from './replay/replay-store.memory';
 export { RedisReplayStore, type RedisReplayStoreOptions } from './replay/replay-store.redis';
 export {

@@ -11,3 +11,4 @@ export * from './jwks-source.port';
 export * from './audit-log.port';
 export * from './signing-key-repository.port';
 export * from './dependency-unavailable.error';
+export * from './replay-store.port';

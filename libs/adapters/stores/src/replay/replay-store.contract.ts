@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { ReplayStore } from './replay-store.port';
+import type { ReplayStore } from '@titan/application';
 
 export interface ReplayStoreHarness {
   /** Stores over one shared state, as separate instances would be (one is enough in memory). */

@@ -1,6 +1,6 @@
 import { ExpiringMap, type ExpiringMapOptions } from '../shared/expiring-map';
 import { ttlToMs } from '../shared/ttl';
-import type { ReplayStore } from './replay-store.port';
+import type { ReplayStore } from '@titan/application';
 
 /**
  * Single-use keys in process memory, for the embedded mode. Expired keys are swept, so memory is

@@ -1,7 +1,7 @@
 import type { RedisClient } from '../redis/redis-connection';
 import { storeCall } from '../redis/store-unavailable.error';
 import { ttlToMs } from '../shared/ttl';
-import type { ReplayStore } from './replay-store.port';
+import type { ReplayStore } from '@titan/application';
 
 export interface RedisReplayStoreOptions {
   /** Which cache this is (`jti`, `dpop-nonce`...); keys are `{prefix}replay:{namespace}:{key}`. */
