@@ -5,11 +5,13 @@ import { adminCommand } from './commands/admin.command';
 import { identitiesCommand } from './commands/identities.command';
 import { keygenCommand } from './commands/keygen.command';
 import { tokenCommand } from './commands/token.command';
+import { verifyCommand } from './commands/verify.command';
 import { HELP_BY_TOPIC, MAIN_HELP } from './usage';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<number>> = {
   keygen: keygenCommand,
   token: tokenCommand,
+  verify: verifyCommand,
   identities: identitiesCommand,
   admin: adminCommand,
 };

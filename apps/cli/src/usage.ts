@@ -14,6 +14,7 @@ Usage: titan <command> [options]
 Commands:
   keygen      generate a P-256 key pair (private JWK to a 0600 file, public JWK to stdout)
   token       obtain an access token by proof of possession
+  verify      verify an access token offline against the server's JWKS, as a resource server does
   identities  manage service identities: create, list, get, revoke, add-key, retire-key
   admin       bootstrap the first admin directly in the store
 
@@ -70,9 +71,19 @@ store; an existing admin is never replaced. For an embedded store the server mus
   --json               print {"outcome": "created" | "already_present"}
 `;
 
+export const VERIFY_HELP = `Usage: titan verify TOKEN [--audience A] [options]
+
+Verifies TOKEN like a resource server: fetches the JWKS, checks the ES256 signature, typ at+jwt,
+iss, aud and exp, and prints the claims. Exit 1 with invalid_token if any check fails.
+
+  --audience A         the audience this resource server expects (default: the issuer)
+${SERVER_OPTIONS}
+`;
+
 export const HELP_BY_TOPIC: Record<string, string> = {
   keygen: KEYGEN_HELP,
   token: TOKEN_HELP,
   identities: IDENTITIES_HELP,
   admin: ADMIN_HELP,
+  verify: VERIFY_HELP,
 };
