@@ -18,7 +18,14 @@ export type DomainErrorCode =
   | 'invalid_target'
   | 'invalid_proof'
   | 'invalid_token'
-  | 'insufficient_scope';
+  | 'insufficient_scope'
+  // OAuth 2.0 (RFC 6749 section 5.2, RFC 9449): the OAuth endpoints answer these codes verbatim.
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unsupported_grant_type'
+  | 'unauthorized_client'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce';
 
 export class DomainError {
   constructor(

@@ -1,2 +1,5 @@
 export * from './token-claim';
 export * from './signing-key';
+export * from './compact-jws';
+export * from './client-assertion';
+export * from './dpop-proof';

@@ -26,9 +26,11 @@ export function serviceTokenClaim(input: {
   jti: string;
   now: Date;
   ttlSeconds: number;
+  /** RFC 7638 thumbprint of the key a DPoP-bound token is bound to (`cnf.jkt`); Bearer tokens have none. */
+  confirmationJkt?: string;
 }): TokenClaim {
   const iat = Math.floor(input.now.getTime() / 1000);
-  return {
+  const claims: TokenClaim = {
     iss: input.issuer,
     sub: input.identityId,
     aud: input.audience,
@@ -39,4 +41,5 @@ export function serviceTokenClaim(input: {
     client_id: input.identityId,
     scope: formatScope(input.scopes),
   };
+  return input.confirmationJkt === undefined ? claims : { ...claims, cnf: { jkt: input.confirmationJkt } };
 }
