@@ -2,3 +2,4 @@ export * from './infra';
 export * from './postgres-schema';
 export * from './redis-prefix';
 export * from './manual-clock';
+export * from './wycheproof';

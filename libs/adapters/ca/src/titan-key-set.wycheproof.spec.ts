@@ -4,7 +4,7 @@ import type { SigningAlgorithm } from '@titan/domain';
 import { reasonOf } from './local-token-verifier';
 import type { PublishedKey, PublishedKeySource } from './signing-key-ring';
 import { TitanKeySet, verifyTitanJws } from './titan-key-set';
-import { loadWycheproof, type JwsFile, type JwsGroup } from './testing/wycheproof.fixture';
+import { loadWycheproof, type JwsFile, type JwsGroup } from '@titan/testing';
 
 const FILE = 'json_web_signature_test.json';
 const PRIVATE_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k']);

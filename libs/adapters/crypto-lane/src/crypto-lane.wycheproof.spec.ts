@@ -5,7 +5,7 @@ import type { EcPublicJwk } from '@titan/domain';
 import { createCryptoLane, type CryptoLaneKind } from './crypto-lane.factory';
 import { derToP1363 } from './ecdsa-der.converter';
 import { coordinate, thumbprintOf } from './testing/keys.fixture';
-import { loadWycheproof, type EcdsaFile, type EcdsaGroup } from './testing/wycheproof.fixture';
+import { loadWycheproof, type EcdsaFile, type EcdsaGroup } from '@titan/testing';
 
 const P1363_FILE = 'ecdsa_secp256r1_sha256_p1363_test.json';
 const DER_FILE = 'ecdsa_secp256r1_sha256_test.json';

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-/** Test-only: finds the shared Wycheproof vectors (`<repo>/../shared/testdata/wycheproof`). */
+/** Finds the shared Wycheproof vectors: `<repository>/../shared/testdata/wycheproof`. */
 export function wycheproofDir(): string {
   let dir = __dirname;
   while (!existsSync(join(dir, 'pnpm-workspace.yaml'))) {
@@ -20,11 +20,35 @@ export function loadWycheproof<T>(file: string): T {
   return JSON.parse(readFileSync(join(wycheproofDir(), file), 'utf8')) as T;
 }
 
+interface WycheproofFile<G> {
+  readonly numberOfTests: number;
+  readonly testGroups: readonly G[];
+}
+
+type Verdict = 'valid' | 'invalid' | 'acceptable';
+
+export interface EcdsaVector {
+  readonly tcId: number;
+  readonly comment: string;
+  readonly flags: readonly string[];
+  readonly msg: string;
+  readonly sig: string;
+  readonly result: Verdict;
+}
+
+export interface EcdsaGroup {
+  readonly publicKey: { readonly wx: string; readonly wy: string };
+  readonly publicKeyJwk?: { readonly x: string; readonly y: string };
+  readonly tests: readonly EcdsaVector[];
+}
+
+export type EcdsaFile = WycheproofFile<EcdsaGroup>;
+
 export interface JwsVector {
   readonly tcId: number;
   readonly comment: string;
   readonly jws: string;
-  readonly result: 'valid' | 'invalid' | 'acceptable';
+  readonly result: Verdict;
 }
 
 export interface JwsGroup {
@@ -34,7 +58,4 @@ export interface JwsGroup {
   readonly tests: readonly JwsVector[];
 }
 
-export interface JwsFile {
-  readonly numberOfTests: number;
-  readonly testGroups: readonly JwsGroup[];
-}
+export type JwsFile = WycheproofFile<JwsGroup>;
