@@ -12,3 +12,5 @@ export * from './audit-log.port';
 export * from './signing-key-repository.port';
 export * from './dependency-unavailable.error';
 export * from './replay-store.port';
+export * from './mac.port';
+export * from './token-denylist.port';

@@ -6,5 +6,10 @@ import type { DomainError, Result, TokenClaim } from '@titan/domain';
  */
 export interface TokenVerifier {
   verify(token: string, expectedAudience: string): Promise<Result<TokenClaim, DomainError>>;
+  /**
+   * The same checks except `aud` (any audience is accepted): for introspection and revocation,
+   * which handle tokens minted for every resource server.
+   */
+  verifyAnyAudience(token: string): Promise<Result<TokenClaim, DomainError>>;
 }
 export const TokenVerifier = Symbol('TokenVerifier');

@@ -1,3 +1,4 @@
 export * from './request-context';
 export * from './token-policy';
 export * from './enrol-key';
+export * from './change-identity';
