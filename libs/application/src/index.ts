@@ -16,3 +16,6 @@ export * from './mint-token/mint-token.use-case';
 export * from './get-jwks/get-jwks.use-case';
 export * from './bootstrap-admin/bootstrap-admin.use-case';
 export * from './authorize-bearer/authorize-bearer.use-case';
+export * from './rotate-signing-keys/rotate-signing-keys.use-case';
+export * from './revoke-signing-key/revoke-signing-key.use-case';
+export * from './list-signing-keys/list-signing-keys.use-case';

@@ -10,6 +10,7 @@ export * from './token-verifier.port';
 export * from './jwks-source.port';
 export * from './audit-log.port';
 export * from './signing-key-repository.port';
+export * from './signing-key-lifecycle.port';
 export * from './dependency-unavailable.error';
 export * from './replay-store.port';
 export * from './mac.port';
