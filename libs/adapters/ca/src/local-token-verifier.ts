@@ -40,7 +40,16 @@ export class LocalTokenVerifier implements TokenVerifier {
     this.maxLength = options.maxTokenLength ?? 8192;
   }
 
-  async verify(token: string, expectedAudience: string): Promise<Result<TokenClaim, DomainError>> {
+  verify(token: string, expectedAudience: string): Promise<Result<TokenClaim, DomainError>> {
+    return this.check(token, expectedAudience);
+  }
+
+  /** Every check but `aud`: introspection and revocation accept tokens for any audience. */
+  verifyAnyAudience(token: string): Promise<Result<TokenClaim, DomainError>> {
+    return this.check(token, undefined);
+  }
+
+  private async check(token: string, expectedAudience: string | undefined): Promise<Result<TokenClaim, DomainError>> {
     // Outside the try: a ring that was never initialised is a wiring bug, thrown, not a bad token.
     const algorithms = this.keys.algorithms();
     try {
@@ -51,7 +60,7 @@ export class LocalTokenVerifier implements TokenVerifier {
         algorithms,
         typ: ACCESS_TOKEN_TYPE,
         issuer: this.options.issuer,
-        audience: expectedAudience,
+        ...(expectedAudience === undefined ? {} : { audience: expectedAudience }),
         requiredClaims: REQUIRED_CLAIMS,
         clockTolerance: this.tolerance,
         maxTokenAge: this.options.maxTokenLifetimeSeconds,

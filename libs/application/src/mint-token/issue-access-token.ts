@@ -6,7 +6,8 @@ import type { TokenPolicy } from '../shared/token-policy';
 
 export interface AccessTokenResponse {
   readonly access_token: string;
-  readonly token_type: 'Bearer';
+  /** `DPoP` for a sender-constrained token (carries `cnf.jkt`), else `Bearer`. */
+  readonly token_type: 'Bearer' | 'DPoP';
   readonly expires_in: number;
   readonly scope: string;
 }
@@ -25,7 +26,8 @@ export class IssueAccessToken {
     private readonly policy: TokenPolicy,
   ) {}
 
-  async issue(identityId: string, grant: TokenGrant): Promise<AccessTokenResponse> {
+  /** `binding.jkt`: thumbprint of the enrolled key a DPoP proof was signed with (RFC 9449 section 6). */
+  async issue(identityId: string, grant: TokenGrant, binding?: { readonly jkt: string }): Promise<AccessTokenResponse> {
     const claims = serviceTokenClaim({
       issuer: this.policy.issuer,
       identityId,
@@ -34,10 +36,11 @@ export class IssueAccessToken {
       jti: encodeBase64Url(this.random.bytes(JTI_BYTES)),
       now: this.clock.now(),
       ttlSeconds: this.policy.serviceTokenTtlSeconds,
+      ...(binding ? { confirmationJkt: binding.jkt } : {}),
     });
     return {
       access_token: await this.signer.sign(claims),
-      token_type: 'Bearer',
+      token_type: binding ? 'DPoP' : 'Bearer',
       expires_in: this.policy.serviceTokenTtlSeconds,
       scope: formatScope(grant.scopes),
     };

@@ -4,6 +4,8 @@ import type { ChallengeStore } from '../ports/challenge-store.port';
 import type { Clock } from '../ports/clock.port';
 import type { CryptoLane } from '../ports/crypto-lane.port';
 import type { IdentityReader } from '../identity-reader/identity-reader';
+import type { DpopProofVerifier } from '../dpop/dpop-proof.verifier';
+import { OAUTH_ENDPOINTS, endpointUrl } from '../oauth-token/oauth-endpoints';
 import type { RequestContext } from '../shared/request-context';
 import type { TokenPolicy } from '../shared/token-policy';
 import type { AccessTokenResponse, IssueAccessToken } from './issue-access-token';
@@ -13,6 +15,8 @@ export interface MintTokenInput {
   readonly challengeId: string;
   /** base64url of the 64-byte P1363 signature over the proof message. */
   readonly signature: string;
+  /** The `DPoP` header (RFC 9449): when present and valid, the token is bound to the proof's key. */
+  readonly dpopProof?: string;
 }
 
 const SIGNATURE_BYTES = 64;
@@ -32,12 +36,30 @@ export class MintTokenUseCase {
     private readonly clock: Clock,
     private readonly policy: TokenPolicy,
     private readonly audit: AuditLog,
+    private readonly dpop?: DpopProofVerifier,
   ) {}
 
   async execute(input: MintTokenInput, context: RequestContext = {}): Promise<Result<AccessTokenResponse, DomainError>> {
     // Malformed requests are refused before any challenge is touched.
     const signature = decodeBase64UrlOfLength(input.signature, SIGNATURE_BYTES, 'signature');
     if (!signature.ok) return signature;
+    // A DPoP proof (and its nonce) is checked before the challenge is touched, so a client told to
+    // use a nonce can retry with the same challenge.
+    let dpopJkt: string | undefined;
+    if (input.dpopProof !== undefined) {
+      if (!this.dpop) return err(domainError('invalid_dpop_proof', 'DPoP is not supported here', 'dpop_not_configured'));
+      const proof = await this.dpop.verify({
+        proof: input.dpopProof, htm: 'POST', htu: endpointUrl(this.policy.issuer, OAUTH_ENDPOINTS.nativeToken), enforceNonce: true,
+      });
+      if (!proof.ok) {
+        await this.audit.record({
+          action: 'dpop.failed', outcome: 'failure', actor: input.identityId, subject: input.identityId,
+          reason: proof.error.reason ?? proof.error.code, requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
+        });
+        return proof;
+      }
+      dpopJkt = proof.value.jkt;
+    }
 
     const failed = async (reason: string): Promise<Result<never, DomainError>> => {
       await this.audit.record({
@@ -65,10 +87,12 @@ export class MintTokenUseCase {
       }
     }
     if (!verified) return failed('bad_signature');
+    // DPoP binds the token to an ENROLLED key of the identity, never to any key the client brings.
+    if (dpopJkt !== undefined && !identity.findKey(dpopJkt)) return failed('dpop_key_not_enrolled');
 
     // The grant was checked at challenge time; re-check in case allowed sets changed since.
     const grant = identity.resolveGrant(this.policy.issuer, challenge.audience, challenge.scopes);
     if (!grant.ok) return failed(`grant_no_longer_allowed: ${grant.error.code}`);
-    return ok(await this.tokens.issue(identity.id, grant.value));
+    return ok(await this.tokens.issue(identity.id, grant.value, dpopJkt === undefined ? undefined : { jkt: dpopJkt }));
   }
 }

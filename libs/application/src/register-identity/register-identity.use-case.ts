@@ -8,12 +8,21 @@ import type { Digest } from '../ports/digest.port';
 import type { IdentityRepository } from '../ports/identity-repository.port';
 import { enrolKey } from '../shared/enrol-key';
 import type { RequestContext } from '../shared/request-context';
+import type { ClientSecrets } from '../client-authentication/client-secret';
 
 export interface RegisterIdentityInput {
   readonly id: unknown;
   readonly publicKey: unknown;
   readonly scopes?: readonly unknown[];
   readonly audiences?: readonly unknown[];
+  /** Legacy clients: also give the identity a client secret (returned once, stored as a keyed hash). */
+  readonly secret?: boolean;
+}
+
+export interface RegisteredIdentity {
+  readonly identity: UserIdentity;
+  /** The client secret, present only when `secret: true` was asked; never retrievable again. */
+  readonly clientSecret: string | null;
 }
 
 /** Registers a service identity with its first public key (PRODUCT.md section 3). */
@@ -23,9 +32,10 @@ export class RegisterIdentityUseCase {
     private readonly digest: Digest,
     private readonly clock: Clock,
     private readonly audit: AuditLog,
+    private readonly secrets?: ClientSecrets,
   ) {}
 
-  async execute(input: RegisterIdentityInput, context: RequestContext = {}): Promise<Result<UserIdentity, DomainError>> {
+  async execute(input: RegisterIdentityInput, context: RequestContext = {}): Promise<Result<RegisteredIdentity, DomainError>> {
     const id = parseRegistrableIdentityId(input.id);
     if (!id.ok) return id;
     const scopes = parseScopeList(input.scopes ?? []);
@@ -35,16 +45,18 @@ export class RegisterIdentityUseCase {
     const now = this.clock.now();
     const key = enrolKey(input.publicKey, this.digest, now);
     if (!key.ok) return key;
+    if (input.secret === true && !this.secrets) throw new Error('RegisterIdentityUseCase: client secrets are not wired');
+    const secret = input.secret === true ? this.secrets!.generate() : null;
 
     const identity = UserIdentity.register({
-      id: id.value, key: key.value, scopes: scopes.value, audiences: audiences.value, clientSecretHash: null, now,
+      id: id.value, key: key.value, scopes: scopes.value, audiences: audiences.value, clientSecretHash: secret?.storedHash ?? null, now,
     });
     const created = await this.identities.create(identity);
     if (!created.ok) return created;
     await this.audit.record({
       action: 'identity.registered', outcome: 'success', actor: context.actor ?? null, subject: identity.id,
-      reason: `key ${key.value.thumbprint}`, requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
+      reason: `key ${key.value.thumbprint}${secret ? ', with client secret' : ''}`, requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
     });
-    return ok(identity);
+    return ok({ identity, clientSecret: secret?.secret ?? null });
   }
 }

@@ -5,6 +5,13 @@ export const API_ERROR_STATUS = {
   invalid_target: 400,
   invalid_token: 401,
   invalid_proof: 401,
+  // OAuth 2.0 endpoints (RFC 6749 section 5.2, RFC 7009, RFC 9449 section 8).
+  invalid_client: 401,
+  invalid_grant: 400,
+  unsupported_grant_type: 400,
+  unauthorized_client: 400,
+  invalid_dpop_proof: 400,
+  use_dpop_nonce: 400,
   insufficient_scope: 403,
   not_found: 404,
   method_not_allowed: 405,

@@ -17,6 +17,12 @@ const PUBLIC_CODE: Record<DomainErrorCode, ApiErrorCode> = {
   invalid_proof: 'invalid_proof',
   invalid_token: 'invalid_token',
   insufficient_scope: 'insufficient_scope',
+  invalid_client: 'invalid_client',
+  invalid_grant: 'invalid_grant',
+  unsupported_grant_type: 'unsupported_grant_type',
+  unauthorized_client: 'unauthorized_client',
+  invalid_dpop_proof: 'invalid_dpop_proof',
+  use_dpop_nonce: 'use_dpop_nonce',
 };
 
 /** Every proof failure answers this exact body, whatever the internal reason. */

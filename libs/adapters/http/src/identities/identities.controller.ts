@@ -1,16 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   AddIdentityKeyUseCase, GetIdentityUseCase, ListIdentitiesUseCase, RegisterIdentityUseCase, RetireIdentityKeyUseCase,
   RevokeIdentityUseCase,
 } from '@titan/application';
+import type { FastifyReply } from 'fastify';
 import { AdminGuard, type AuthenticatedRequest } from '../auth/admin.guard';
 import { requestContext } from '../auth/request-context';
 import { unwrap } from '../errors/domain-error.mapper';
 import { ApiErrors } from '../openapi/error-responses';
 import {
   AddIdentityKeyDto, IdentityIdParams, IdentityKeyParams, IdentityPageView, IdentityView, ListQueryDto,
-  RegisterIdentityDto, RevokeIdentityDto,
+  RegisterIdentityDto, RegisteredIdentityView, RevokeIdentityDto,
 } from './identity.dto';
 import { presentIdentity } from './identity.presenter';
 
@@ -33,11 +34,20 @@ export class IdentitiesController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register a service identity with its first P-256 public key' })
-  @ApiCreatedResponse({ type: IdentityView })
+  @ApiOperation({ summary: 'Register a service identity with its first P-256 public key (and, with secret: true, a client secret shown once)' })
+  @ApiCreatedResponse({ type: RegisteredIdentityView })
   @ApiErrors(400, 409, 413)
-  async register(@Body() body: RegisterIdentityDto, @Req() request: AuthenticatedRequest): Promise<IdentityView> {
-    return presentIdentity(unwrap(await this.registerIdentity.execute(body, requestContext(request))));
+  async register(
+    @Body() body: RegisterIdentityDto,
+    @Req() request: AuthenticatedRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IdentityView | RegisteredIdentityView> {
+    const registered = unwrap(await this.registerIdentity.execute(body, requestContext(request)));
+    const view = presentIdentity(registered.identity);
+    if (registered.clientSecret === null) return view;
+    // Shown once: the answer must not be stored by any cache on the way.
+    reply.header('Cache-Control', 'no-store');
+    return { ...view, clientSecret: registered.clientSecret };
   }
 
   @Get()

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min,
+  ArrayMaxSize, IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min,
 } from 'class-validator';
 
 const IDENTITY_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
@@ -31,6 +31,14 @@ export class RegisterIdentityDto {
   @ApiPropertyOptional({ type: [String], example: ['https://billing.internal'], description: 'Audiences tokens of this identity may be issued for, besides the issuer' })
   @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Matches(AUDIENCE_PATTERN, { each: true })
   audiences?: string[];
+
+  @ApiPropertyOptional({
+    description: 'Legacy clients only: also issue a 256-bit client secret for client_secret_basic / client_secret_post, ' +
+      'returned once as clientSecret. Prefer private_key_jwt.',
+    default: false,
+  })
+  @IsOptional() @IsBoolean()
+  secret?: boolean;
 }
 
 export class AddIdentityKeyDto {
@@ -80,6 +88,11 @@ export class IdentityView {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) revokedAt!: string | null;
   @ApiProperty({ nullable: true, type: String }) revocationReason!: string | null;
+}
+
+export class RegisteredIdentityView extends IdentityView {
+  @ApiPropertyOptional({ description: 'Present only when secret: true was asked; shown this once, never again (Cache-Control: no-store)' })
+  clientSecret?: string;
 }
 
 export class IdentityPageView {
