@@ -12,3 +12,4 @@ export { CryptoOperations, type CryptoOperationsOptions, type LaneAlgorithm } fr
 export * from './inline-crypto-lane.adapter';
 export * from './piscina-crypto-lane.adapter';
 export * from './crypto-lane.factory';
+export * from './hmac-mac.adapter';

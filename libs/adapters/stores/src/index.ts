@@ -13,6 +13,8 @@ export { InMemoryChallengeStore } from './challenge/challenge-store.memory';
 export { RedisChallengeStore, type RedisChallengeStoreOptions } from './challenge/challenge-store.redis';
 export { InMemoryReplayStore } from './replay/replay-store.memory';
 export { RedisReplayStore, type RedisReplayStoreOptions } from './replay/replay-store.redis';
+export { InMemoryTokenDenylist } from './denylist/token-denylist.memory';
+export { RedisTokenDenylist, type RedisTokenDenylistOptions } from './denylist/token-denylist.redis';
 export {
   InProcessIdentityChangeBus, type InProcessIdentityChangeBusOptions,
 } from './identity-change-bus/identity-change-bus.in-process';

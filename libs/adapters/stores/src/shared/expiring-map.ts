@@ -54,6 +54,13 @@ export class ExpiringMap<V> {
     return true;
   }
 
+  /** True when a live entry exists; reads only. */
+  has(key: string): boolean {
+    this.assertOpen();
+    const entry = this.entries.get(key);
+    return entry !== undefined && entry.expiresAtMs > this.nowMs();
+  }
+
   /** Removes and returns the live value, or undefined. */
   take(key: string): V | undefined {
     this.assertOpen();
