@@ -8,3 +8,4 @@ export * from './signing-key.generator';
 export * from './signing-key-ring';
 export * from './titan-key-set';
 export * from './local-token-verifier';
+export * from './periodic-task';

@@ -1,5 +1,10 @@
-import type { Clock, CryptoLane, JwksSource, SigningKeyRepository, StoredSigningKey, TokenSigner } from '@titan/application';
-import { ACCESS_TOKEN_TYPE, type SigningAlgorithm, type SigningKeyState, type TokenClaim } from '@titan/domain';
+import type {
+  AppliedKeyTransition, Clock, CryptoLane, JwksSource, SigningKeyLifecycle, SigningKeyRepository, StoredSigningKey, TokenSigner,
+} from '@titan/application';
+import {
+  ACCESS_TOKEN_TYPE, activeOf, applyKeyTransition, isPublishedSigningKeyState, KeyRotationPolicy, type KeyRotationSchedule,
+  type KeyTransition, type SigningAlgorithm, type SigningKeyState, type TokenClaim,
+} from '@titan/domain';
 import type { KeyEncryption } from './key-encryption';
 import { generateSigningKey, jwkThumbprint, PUBLIC_JWK_MEMBERS, publicJwkOf } from './signing-key.generator';
 
@@ -11,7 +16,7 @@ export interface PublishedKey {
   readonly publicJwk: Readonly<Record<string, string>>;
 }
 
-/** Where a verifier finds Titan's published keys; the array is replaced (never mutated) on reload. */
+/** Where a verifier finds Titan's published keys; the array is replaced (never mutated) when they change. */
 export interface PublishedKeySource {
   publishedKeys(): readonly PublishedKey[];
 }
@@ -26,9 +31,20 @@ export interface SigningKeyRingDependencies {
 export interface SigningKeyRingOptions {
   /** Algorithms with an active key; the first signs `sign()`. Default `['ES256']`. */
   readonly algorithms?: readonly SigningAlgorithm[];
-  /** JWKS `Cache-Control: max-age` (default 300). */
+  /** Rotation timing (checked by the caller with checkKeyRotationSchedule). Default: see DEFAULT_KEY_ROTATION_SCHEDULE. */
+  readonly schedule?: KeyRotationSchedule;
+  /** Shorthand for `schedule.jwksMaxAgeSeconds` over the default schedule. */
   readonly cacheMaxAgeSeconds?: number;
 }
+
+/** Titan's defaults: 30-day rotation, 5-minute JWKS caching, 1-day tokens at most, 30 s skew, 15 s refresh. */
+export const DEFAULT_KEY_ROTATION_SCHEDULE: KeyRotationSchedule = {
+  rotationPeriodSeconds: 30 * 86_400,
+  jwksMaxAgeSeconds: 300,
+  maxTokenLifetimeSeconds: 86_400,
+  clockSkewSeconds: 30,
+  propagationSeconds: 15,
+};
 
 interface ActiveSigner {
   readonly kid: string;
@@ -38,78 +54,98 @@ interface ActiveSigner {
 }
 
 interface RingState {
+  /** kid:state of every published key: an unchanged set keeps its arrays (verifiers cache by identity). */
+  readonly fingerprint: string;
   readonly signers: ReadonlyMap<SigningAlgorithm, ActiveSigner>;
   readonly published: readonly PublishedKey[];
   readonly jwks: { keys: ReadonlyArray<Readonly<Record<string, string>>> };
 }
 
 const b64uJson = (value: unknown): string => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
-const DEFAULT_CACHE_MAX_AGE_SECONDS = 300;
 
 /**
- * Titan's signing keys: loads them from the shared repository, creates the first key when there is
- * none (of racing instances exactly one wins, the others adopt its key), signs access tokens through
- * the crypto lane and publishes the public halves as the JWKS.
+ * Titan's signing keys: applies the KeyRotationPolicy to the shared repository (next → active →
+ * retired → removed, on schedule, on demand, or by emergency revocation), signs access tokens with
+ * each algorithm's active key through the crypto lane, and publishes next, active and retired keys
+ * as the JWKS. Every change goes through `repository.transact`, which serialises instances, so of
+ * several instances ticking at once exactly one makes each transition; `tick()` also reloads, so
+ * every instance sees the others' changes within one tick.
  *
  * @example
- * const ring = new SigningKeyRing({ repository, lane, clock, encryption });
- * await ring.init();
+ * const ring = new SigningKeyRing({ repository, lane, clock, encryption }, { algorithms: ['ES256'], schedule });
+ * await ring.init();              // creates the first key if there is none
+ * setInterval(() => ring.tick(), schedule.propagationSeconds * 1000).unref();
  * const token = await ring.sign(claims);
  */
-export class SigningKeyRing implements TokenSigner, JwksSource, PublishedKeySource {
-  private readonly algorithms: readonly SigningAlgorithm[];
-  private readonly maxAge: number;
+export class SigningKeyRing implements TokenSigner, JwksSource, PublishedKeySource, SigningKeyLifecycle {
+  readonly policy: KeyRotationPolicy;
+  private readonly algs: readonly SigningAlgorithm[];
   private state: RingState | null = null;
 
   constructor(
     private readonly deps: SigningKeyRingDependencies,
     options: SigningKeyRingOptions = {},
   ) {
-    this.algorithms = options.algorithms?.length ? [...new Set(options.algorithms)] : ['ES256'];
-    for (const alg of this.algorithms) {
+    this.algs = options.algorithms?.length ? [...new Set(options.algorithms)] : ['ES256'];
+    for (const alg of this.algs) {
       if (alg !== 'ES256' && alg !== 'RS256') throw new Error(`unsupported signing algorithm ${String(alg)}`);
     }
-    this.maxAge = options.cacheMaxAgeSeconds ?? DEFAULT_CACHE_MAX_AGE_SECONDS;
-    if (!Number.isInteger(this.maxAge) || this.maxAge < 0) throw new Error('cacheMaxAgeSeconds must be a non-negative integer');
+    const maxAge = options.cacheMaxAgeSeconds;
+    if (maxAge !== undefined && (!Number.isInteger(maxAge) || maxAge < 0)) throw new Error('cacheMaxAgeSeconds must be a non-negative integer');
+    this.policy = new KeyRotationPolicy(options.schedule ?? { ...DEFAULT_KEY_ROTATION_SCHEDULE, ...(maxAge === undefined ? {} : { jwksMaxAgeSeconds: maxAge }) });
   }
 
   /** Loads the keys, creating an active key for each configured algorithm that has none. */
-  async init(): Promise<void> {
-    let keys = await this.deps.repository.list();
-    for (const alg of this.algorithms) {
-      if (activeKeyOf(keys, alg)) continue;
-      const generated = await generateSigningKey(alg);
-      const now = this.deps.clock.now();
-      // false means another instance inserted its active key first: reload and adopt that one.
-      await this.deps.repository.insert({
-        kid: generated.kid,
-        alg,
-        state: 'active',
-        publicJwk: generated.publicJwk,
-        createdAt: now,
-        activatedAt: now,
-        retiredAt: null,
-        encryptedPrivateKey: this.deps.encryption.encrypt(generated.kid, generated.privateJwk),
-      });
-      keys = await this.deps.repository.list();
-      if (!activeKeyOf(keys, alg)) throw new Error(`no active ${alg} signing key after creating one`);
-    }
-    this.state = this.build(keys);
+  async init(): Promise<AppliedKeyTransition[]> {
+    const applied = await this.tick();
+    for (const alg of this.algs) this.signer(alg);
+    return applied;
   }
 
-  /** Re-reads the repository (after a rotation elsewhere). Keeps the current keys if the new set is unusable. */
+  algorithms(): readonly SigningAlgorithm[] {
+    return this.algs;
+  }
+
+  /**
+   * Applies the scheduled transitions that are due, then reloads. A lock-free read first: when
+   * nothing is due (nearly always) this is one SELECT and no transaction.
+   */
+  async tick(): Promise<AppliedKeyTransition[]> {
+    const snapshot = await this.deps.repository.list();
+    if (this.policy.scheduled(snapshot, this.algs, this.deps.clock.now()).length === 0) {
+      this.state = this.build(snapshot);
+      return [];
+    }
+    return (await this.apply((keys, now) => this.policy.scheduled(keys, this.algs, now))) ?? [];
+  }
+
+  /** On-demand rotation: publishes (or brings forward) a successor; it signs after one publication lead. */
+  async rotate(algorithms: readonly SigningAlgorithm[] = this.algs): Promise<AppliedKeyTransition[]> {
+    const unknown = algorithms.find((alg) => !this.algs.includes(alg));
+    if (unknown) throw new Error(`${unknown} is not a configured signing algorithm`);
+    const applied = (await this.apply((keys, now) => this.policy.onDemand(keys, algorithms, now))) ?? [];
+    // A successor that was already published long enough activates right away.
+    return [...applied, ...(await this.tick())];
+  }
+
+  /** Emergency revocation; null when no published key has this kid. */
+  revoke(kid: string): Promise<AppliedKeyTransition[] | null> {
+    return this.apply((keys, now) => this.policy.revoke(keys, kid, now));
+  }
+
+  /** Re-reads the repository (after a change elsewhere). Keeps the current keys if the new set is unusable. */
   async reload(): Promise<void> {
     this.state = this.build(await this.deps.repository.list());
   }
 
   /** kid of the key signing `alg` tokens (default: the primary algorithm). */
-  activeKid(alg: SigningAlgorithm = this.algorithms[0]!): string {
+  activeKid(alg: SigningAlgorithm = this.algs[0]!): string {
     return this.signer(alg).kid;
   }
 
   /** Signs with the primary algorithm's active key (ES256 unless configured otherwise). */
   sign(claims: TokenClaim): Promise<string> {
-    return this.signWith(this.algorithms[0]!, claims);
+    return this.signWith(this.algs[0]!, claims);
   }
 
   /** Signs with the active key of a given algorithm (e.g. RS256 for a legacy verifier). */
@@ -124,12 +160,67 @@ export class SigningKeyRing implements TokenSigner, JwksSource, PublishedKeySour
     return this.current().jwks;
   }
 
+  /** The JWKS max-age of the schedule: the policy's publication lead is built on it. */
   cacheMaxAgeSeconds(): number {
-    return this.maxAge;
+    return this.policy.schedule.jwksMaxAgeSeconds;
   }
 
+  /** Next, active and retired keys: what the JWKS shows and what Titan's own verifier trusts. */
   publishedKeys(): readonly PublishedKey[] {
     return this.current().published;
+  }
+
+  /**
+   * Decides on fresh keys inside the repository's serialised transaction, creates the keys the
+   * plan needs, saves everything at once, then reloads. Null when `plan` answers null.
+   */
+  private async apply(plan: (keys: readonly StoredSigningKey[], now: Date) => KeyTransition[] | null): Promise<AppliedKeyTransition[] | null> {
+    const applied = await this.deps.repository.transact(async (keys) => {
+      const now = this.deps.clock.now();
+      const steps = plan(keys, now);
+      const inserts: StoredSigningKey[] = [];
+      const updates = new Map<string, StoredSigningKey>();
+      const result: AppliedKeyTransition[] = [];
+      for (const step of steps ?? []) {
+        if (step.kind === 'create' || step.kind === 'publish') {
+          const key = await this.newKey(step.alg, now, step.kind === 'create' ? null : step.activatesAt);
+          inserts.push(key);
+          result.push({ kind: step.kind, kid: key.kid, alg: step.alg, at: now, ...(step.kind === 'publish' && { activatesAt: step.activatesAt }) });
+          continue;
+        }
+        const current = updates.get(step.kid) ?? keys.find((k) => k.kid === step.kid);
+        if (!current) throw new Error(`signing key ${step.kid} vanished during a lifecycle change`);
+        let changed = applyKeyTransition(current, step, now);
+        // A key that can never sign again does not keep its private half, even encrypted.
+        if (step.kind === 'remove' || step.kind === 'revoke') changed = { ...changed, encryptedPrivateKey: '' };
+        updates.set(step.kid, changed);
+        result.push({
+          kind: step.kind, kid: step.kid, alg: step.alg, at: now,
+          ...(step.kind === 'reschedule' && { activatesAt: step.activatesAt }),
+          ...(step.kind === 'activate' && { early: step.early }),
+        });
+      }
+      return { inserts, updates: [...updates.values()], result: steps ? result : null };
+    });
+    await this.reload();
+    return applied;
+  }
+
+  private async newKey(alg: SigningAlgorithm, now: Date, activatesAt: Date | null): Promise<StoredSigningKey> {
+    const generated = await generateSigningKey(alg);
+    const active = activatesAt === null;
+    return {
+      kid: generated.kid,
+      alg,
+      state: active ? 'active' : 'next',
+      publicJwk: generated.publicJwk,
+      createdAt: now,
+      activatesAt,
+      activatedAt: active ? now : null,
+      retiredAt: null,
+      removedAt: null,
+      encryptedPrivateKey: this.deps.encryption.encrypt(generated.kid, generated.privateJwk),
+    };
   }
 
   private signer(alg: SigningAlgorithm): ActiveSigner {
@@ -144,34 +235,42 @@ export class SigningKeyRing implements TokenSigner, JwksSource, PublishedKeySour
   }
 
   private build(keys: readonly StoredSigningKey[]): RingState {
-    const published: PublishedKey[] = keys.map((key) => {
-      // Re-derive the published form from the key members alone: a stray private member in storage
-      // can never reach the JWKS, and a row whose kid is not its thumbprint is refused.
-      const publicJwk = publicJwkOf(key.publicJwk, key.kid, key.alg);
-      if (jwkThumbprint(publicJwk) !== key.kid) throw new Error(`signing key ${key.kid}: kid is not the key's thumbprint`);
-      return { kid: key.kid, alg: key.alg, state: key.state, publicJwk: Object.freeze(publicJwk) };
-    });
-    const signers = new Map<SigningAlgorithm, ActiveSigner>();
-    for (const alg of this.algorithms) {
-      const key = activeKeyOf(keys, alg);
-      if (!key) throw new Error(`no active ${alg} signing key in the repository`);
-      const privateJwk = this.deps.encryption.decrypt(key.kid, key.encryptedPrivateKey);
-      for (const member of PUBLIC_JWK_MEMBERS[privateJwk['kty'] ?? ''] ?? ['kty']) {
-        if (privateJwk[member] !== key.publicJwk[member]) throw new Error(`signing key ${key.kid}: private key does not match its public key`);
-      }
-      signers.set(alg, {
-        kid: key.kid,
-        encodedHeader: b64uJson({ alg, typ: ACCESS_TOKEN_TYPE, kid: key.kid }),
-        laneKey: Object.freeze({ kid: key.kid, alg, privateJwk: Object.freeze(privateJwk) }),
-      });
+    const live = keys.filter((k) => isPublishedSigningKeyState(k.state));
+    const fingerprint = live.map((k) => `${k.kid}:${k.state}`).join(',');
+    const previous = this.state;
+    let published: readonly PublishedKey[];
+    let jwks: RingState['jwks'];
+    if (previous && previous.fingerprint === fingerprint) {
+      ({ published, jwks } = previous);
+    } else {
+      published = Object.freeze(live.map((key) => {
+        // Re-derive the published form from the key members alone: a stray private member in storage
+        // can never reach the JWKS, and a row whose kid is not its thumbprint is refused.
+        const publicJwk = publicJwkOf(key.publicJwk, key.kid, key.alg);
+        if (jwkThumbprint(publicJwk) !== key.kid) throw new Error(`signing key ${key.kid}: kid is not the key's thumbprint`);
+        return { kid: key.kid, alg: key.alg, state: key.state, publicJwk: Object.freeze(publicJwk) };
+      }));
+      jwks = { keys: published.map((k) => k.publicJwk) };
     }
-    return { signers, published, jwks: { keys: published.map((k) => k.publicJwk) } };
+    const signers = new Map<SigningAlgorithm, ActiveSigner>();
+    for (const alg of this.algs) {
+      const key = activeOf(keys, alg);
+      if (!key) throw new Error(`no active ${alg} signing key in the repository`);
+      const reused = previous?.signers.get(alg);
+      signers.set(alg, reused?.kid === key.kid ? reused : this.signerOf(key));
+    }
+    return { fingerprint, signers, published, jwks };
   }
-}
 
-/** The active key of an algorithm; if storage ever holds several, the most recently activated. */
-function activeKeyOf(keys: readonly StoredSigningKey[], alg: SigningAlgorithm): StoredSigningKey | undefined {
-  return keys
-    .filter((k) => k.alg === alg && k.state === 'active')
-    .sort((a, b) => (b.activatedAt?.getTime() ?? 0) - (a.activatedAt?.getTime() ?? 0))[0];
+  private signerOf(key: StoredSigningKey): ActiveSigner {
+    const privateJwk = this.deps.encryption.decrypt(key.kid, key.encryptedPrivateKey);
+    for (const member of PUBLIC_JWK_MEMBERS[privateJwk['kty'] ?? ''] ?? ['kty']) {
+      if (privateJwk[member] !== key.publicJwk[member]) throw new Error(`signing key ${key.kid}: private key does not match its public key`);
+    }
+    return {
+      kid: key.kid,
+      encodedHeader: b64uJson({ alg: key.alg, typ: ACCESS_TOKEN_TYPE, kid: key.kid }),
+      laneKey: Object.freeze({ kid: key.kid, alg: key.alg, privateJwk: Object.freeze(privateJwk) }),
+    };
+  }
 }

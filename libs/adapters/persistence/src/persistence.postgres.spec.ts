@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createIsolatedSchema, postgresRequirement, type IsolatedSchema } from '@titan/testing';
 import { createPersistence, type Persistence } from './create-persistence';
+import { migrations as allMigrations } from './migrations';
 import { verifyAuditChain } from './audit/verify-audit-chain';
 import { auditLogContract } from './testing/audit-log.contract';
 import { identityRepositoryContract } from './testing/identity-repository.contract';
@@ -30,7 +31,7 @@ describe('persistence on PostgreSQL', { skip }, () => {
 
   it('migrated once, inside its own schema', async () => {
     const migrations = await persistence.dataSource.query('SELECT name FROM titan_migrations');
-    assert.deepEqual(migrations, [{ name: 'InitialSchema1767225600000' }]);
+    assert.deepEqual(migrations, allMigrations.map((m) => ({ name: m.name })));
     const tables = await persistence.dataSource.query(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [schema.schema],
     );

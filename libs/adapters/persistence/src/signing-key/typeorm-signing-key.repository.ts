@@ -1,32 +1,26 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { ok } from '@titan/domain';
-import type { SigningKeyRepository, StoredSigningKey } from '@titan/application';
+import type { SigningKeyChanges, SigningKeyRepository, StoredSigningKey } from '@titan/application';
 import { affected, inTransaction, rows, withRunner } from '../shared/sql';
 import type { SigningKeyRecord } from './signing-key.record';
 
-const COLUMNS = 'kid, alg, state, public_jwk, encrypted_private_key, created_at, activated_at, retired_at';
+const COLUMNS = 'kid, alg, state, public_jwk, encrypted_private_key, created_at, activates_at, activated_at, retired_at, removed_at';
 
-/** Titan's own signing keys, shared by every instance; at most one `active` key per algorithm. */
+/**
+ * Titan's own signing keys, shared by every instance; at most one `active` key per algorithm
+ * (partial unique index). Lifecycle changes go through `transact`, which holds a
+ * transaction-scoped advisory lock: instances rotating at once take turns, each deciding on what
+ * the previous one committed.
+ */
 export class TypeormSigningKeyRepository implements SigningKeyRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async list(): Promise<StoredSigningKey[]> {
-    return withRunner(this.dataSource, async (runner) =>
-      (await rows<SigningKeyRecord>(runner, `SELECT ${COLUMNS} FROM signing_keys ORDER BY created_at, kid`)).map(restore),
-    );
+    return withRunner(this.dataSource, async (runner) => (await this.read(runner)).map(restore));
   }
 
   async insert(key: StoredSigningKey): Promise<boolean> {
-    return withRunner(this.dataSource, async (runner) => {
-      // Only the one-active-per-alg conflict is an expected outcome; a duplicate kid is a bug and throws.
-      const inserted = await rows<{ kid: string }>(
-        runner,
-        `INSERT INTO signing_keys (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (alg) WHERE state = 'active' DO NOTHING RETURNING kid`,
-        [key.kid, key.alg, key.state, JSON.stringify(key.publicJwk), key.encryptedPrivateKey, key.createdAt, key.activatedAt, key.retiredAt],
-      );
-      return inserted.length === 1;
-    });
+    return withRunner(this.dataSource, (runner) => this.insertWith(runner, key));
   }
 
   async update(key: StoredSigningKey): Promise<void> {
@@ -34,27 +28,66 @@ export class TypeormSigningKeyRepository implements SigningKeyRepository {
   }
 
   /**
-   * Saves several state changes in one transaction, retirements before activations, so a rotation
-   * (retire the active key, activate the next) never leaves zero or two active keys visible.
-   * Not part of the port yet; see the package README.
+   * Saves several state changes in one transaction, keys leaving `active` before keys entering it,
+   * so a rotation (retire the active key, activate the next) never leaves zero or two active keys visible.
    */
   async updateAll(keys: readonly StoredSigningKey[]): Promise<void> {
-    const ordered = [...keys].sort((a, b) => Number(a.state === 'active') - Number(b.state === 'active'));
     await inTransaction(this.dataSource, async (runner) => {
-      for (const key of ordered) await this.save(runner, key);
+      for (const key of activationsLast(keys)) await this.save(runner, key);
       return ok(undefined);
     });
+  }
+
+  async transact<T>(decide: (keys: readonly StoredSigningKey[]) => Promise<SigningKeyChanges<T>>): Promise<T> {
+    const outcome = await inTransaction(this.dataSource, async (runner) => {
+      // One lock per schema: every instance of one Titan deployment, and no other.
+      await runner.query(`SELECT pg_advisory_xact_lock(hashtext('titan'), hashtext(current_schema() || '.signing_keys'))`);
+      const changes = await decide((await this.read(runner)).map(restore));
+      const leaving = activationsLast(changes.updates).filter((k) => k.state !== 'active');
+      const entering = changes.updates.filter((k) => k.state === 'active');
+      for (const key of leaving) await this.save(runner, key);
+      for (const key of changes.inserts) {
+        // The advisory lock makes this impossible; the unique index would still refuse it.
+        if (!(await this.insertWith(runner, key))) throw new Error(`a second active ${key.alg} signing key was refused`);
+      }
+      for (const key of entering) await this.save(runner, key);
+      return ok(changes.result);
+    });
+    if (!outcome.ok) throw new Error('unreachable');
+    return outcome.value;
+  }
+
+  private read(runner: QueryRunner): Promise<SigningKeyRecord[]> {
+    return rows<SigningKeyRecord>(runner, `SELECT ${COLUMNS} FROM signing_keys ORDER BY created_at, kid`);
+  }
+
+  private async insertWith(runner: QueryRunner, key: StoredSigningKey): Promise<boolean> {
+    // Only the one-active-per-alg conflict is an expected outcome; a duplicate kid is a bug and throws.
+    const inserted = await rows<{ kid: string }>(
+      runner,
+      `INSERT INTO signing_keys (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (alg) WHERE state = 'active' DO NOTHING RETURNING kid`,
+      [
+        key.kid, key.alg, key.state, JSON.stringify(key.publicJwk), key.encryptedPrivateKey, key.createdAt,
+        key.activatesAt, key.activatedAt, key.retiredAt, key.removedAt,
+      ],
+    );
+    return inserted.length === 1;
   }
 
   private async save(runner: QueryRunner, key: StoredSigningKey): Promise<void> {
     const count = await affected(
       runner,
-      'UPDATE signing_keys SET state = $2, activated_at = $3, retired_at = $4 WHERE kid = $1',
-      [key.kid, key.state, key.activatedAt, key.retiredAt],
+      `UPDATE signing_keys SET state = $2, activates_at = $3, activated_at = $4, retired_at = $5, removed_at = $6, encrypted_private_key = $7
+       WHERE kid = $1`,
+      [key.kid, key.state, key.activatesAt, key.activatedAt, key.retiredAt, key.removedAt, key.encryptedPrivateKey],
     );
     if (count !== 1) throw new Error(`no signing key with kid ${key.kid}`);
   }
 }
+
+const activationsLast = (keys: readonly StoredSigningKey[]): StoredSigningKey[] =>
+  [...keys].sort((a, b) => Number(a.state === 'active') - Number(b.state === 'active'));
 
 function restore(record: SigningKeyRecord): StoredSigningKey {
   return {
@@ -64,7 +97,9 @@ function restore(record: SigningKeyRecord): StoredSigningKey {
     publicJwk: record.public_jwk,
     encryptedPrivateKey: record.encrypted_private_key,
     createdAt: record.created_at,
+    activatesAt: record.activates_at,
     activatedAt: record.activated_at,
     retiredAt: record.retired_at,
+    removedAt: record.removed_at,
   };
 }

@@ -32,8 +32,10 @@ export function signingKey(kid: string, alg: 'ES256' | 'RS256', state: StoredSig
     publicJwk: { kty: 'EC', crv: 'P-256', x: 'x-' + kid, y: 'y-' + kid, kid, alg, use: 'sig' },
     encryptedPrivateKey: `v1.${kid}.ciphertext`,
     createdAt: at,
+    activatesAt: null,
     activatedAt: state === 'active' ? at : null,
     retiredAt: state === 'retired' ? at : null,
+    removedAt: state === 'removed' || state === 'revoked' ? at : null,
   };
 }
 

@@ -61,6 +61,60 @@ export function signingKeyRepositoryContract(repository: () => SigningKeyReposit
       assert.deepEqual(active.map((k) => k.kid), [next.kid]);
     });
 
+    it('transact: saves inserts and updates at once, with the lifecycle columns, retiring before activating', async () => {
+      const repo = repository();
+      const current = (await repo.list()).find((k) => k.alg === 'RS256' && k.state === 'active')!;
+      const at = new Date('2026-04-01T00:00:00.000Z');
+      const next = { ...signingKey(uniqueId('tx-next'), 'RS256', 'next'), activatesAt: at };
+      assert.equal(await repo.transact(async () => ({ inserts: [next], updates: [], result: 'published' })), 'published');
+      assert.deepEqual((await repo.list()).find((k) => k.kid === next.kid), next);
+      await repo.transact(async (keys) => {
+        assert.ok(keys.some((k) => k.kid === next.kid));
+        return {
+          inserts: [],
+          // Activation first on purpose: the adapter saves the key leaving `active` before the one entering it.
+          updates: [{ ...next, state: 'active', activatedAt: at }, { ...current, state: 'removed', removedAt: at, encryptedPrivateKey: '' }],
+          result: undefined,
+        };
+      });
+      const byKid = new Map((await repo.list()).map((k) => [k.kid, k]));
+      assert.equal(byKid.get(next.kid)!.state, 'active');
+      assert.deepEqual(byKid.get(current.kid), { ...current, state: 'removed', removedAt: at, encryptedPrivateKey: '' });
+    });
+
+    it('transact: rolls everything back when deciding or saving fails', async () => {
+      const repo = repository();
+      const before = await repo.list();
+      const key = signingKey(uniqueId('tx-fail'), 'ES256', 'next');
+      await assert.rejects(repo.transact(async () => { throw new Error('no'); }), /no/);
+      const active = before.find((k) => k.alg === 'ES256' && k.state === 'active')!;
+      // Two active ES256 keys: refused, and the insert before it is undone.
+      await assert.rejects(repo.transact(async () => ({ inserts: [key, signingKey(uniqueId('tx-two'), 'ES256', 'active')], updates: [], result: 0 })));
+      await assert.rejects(repo.transact(async () => ({ inserts: [], updates: [{ ...active, state: 'retired', retiredAt: new Date() }, signingKey(uniqueId('ghost'), 'ES256', 'retired')], result: 0 })));
+      assert.deepEqual(await repo.list(), before);
+    });
+
+    it('transact: concurrent calls take turns, so of racing rotations exactly one happens', async () => {
+      const repo = repository();
+      const seen = (await repo.list()).find((k) => k.alg === 'ES256' && k.state === 'active')!;
+      const at = new Date('2026-05-01T00:00:00.000Z');
+      // Each racer rotates only if the active key is still the one it saw, like instances ticking at once.
+      const racers = Array.from({ length: 8 }, (_, i) =>
+        repo.transact(async (keys) => {
+          const active = keys.find((k) => k.alg === 'ES256' && k.state === 'active')!;
+          await new Promise((resolve) => setTimeout(resolve, 5)); // widen the window between read and write
+          if (active.kid !== seen.kid) return { inserts: [], updates: [], result: false };
+          const successor = { ...signingKey(uniqueId(`racer-${i}`), 'ES256', 'active'), activatedAt: at };
+          return { inserts: [successor], updates: [{ ...active, state: 'retired', retiredAt: at }], result: true };
+        }),
+      );
+      const results = await Promise.all(racers);
+      assert.equal(results.filter(Boolean).length, 1);
+      const keys = await repo.list();
+      assert.equal(keys.filter((k) => k.alg === 'ES256' && k.state === 'active').length, 1);
+      assert.equal(keys.filter((k) => k.kid.startsWith('racer-')).length, 1);
+    });
+
     it('throws on a duplicate kid instead of reporting a lost race', async () => {
       const repo = repository();
       const key = signingKey(uniqueId('dup'), 'ES256', 'next');
