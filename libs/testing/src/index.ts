@@ -3,3 +3,7 @@ export * from './postgres-schema';
 export * from './redis-prefix';
 export * from './manual-clock';
 export * from './wycheproof';
+export * from './free-port';
+export * from './wait-for';
+export * from './private-redis-server';
+export * from './tcp-proxy';

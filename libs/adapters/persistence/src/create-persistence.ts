@@ -153,7 +153,7 @@ function assemble(mode: Persistence['mode'], dataSource: DataSource, options: Pe
     signingKeys: new TypeormSigningKeyRepository(dataSource),
     audit: new TypeormAuditLog(dataSource, clock),
     async ping() {
-      await dataSource.query('SELECT 1');
+      await withRunner(dataSource, (runner) => runner.query('SELECT 1'));
     },
     close() {
       closing ??= (async () => {

@@ -2,11 +2,13 @@ import { Body, Controller, Header, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ChallengeUseCase } from '@titan/application';
 import { unwrap } from '../errors/domain-error.mapper';
+import { FailClosed } from '../health/fail-closed.guard';
 import { ApiErrors } from '../openapi/error-responses';
 import { ChallengeRequestDto, ChallengeResponseDto } from './challenge.dto';
 
 /** Handshake step 1 (PRODUCT.md section 4). */
 @ApiTags('handshake')
+@FailClosed()
 @Controller('v1/zkp')
 export class ChallengeController {
   constructor(private readonly challenge: ChallengeUseCase) {}
@@ -15,7 +17,7 @@ export class ChallengeController {
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Get a single-use challenge nonce to sign with the identity\'s private key' })
   @ApiCreatedResponse({ type: ChallengeResponseDto })
-  @ApiErrors(400, 413, 415, 429)
+  @ApiErrors(400, 413, 415, 429, 503)
   async issue(@Body() body: ChallengeRequestDto): Promise<ChallengeResponseDto> {
     const issued = unwrap(await this.challenge.execute(body));
     return { challengeId: issued.challengeId, nonce: issued.nonce, expiresAt: issued.expiresAt.toISOString() };

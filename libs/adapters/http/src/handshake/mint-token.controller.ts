@@ -3,11 +3,13 @@ import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import { MintTokenUseCase } from '@titan/application';
 import type { FastifyRequest } from 'fastify';
 import { unwrap } from '../errors/domain-error.mapper';
+import { FailClosed } from '../health/fail-closed.guard';
 import { ApiErrors, ErrorBody } from '../openapi/error-responses';
 import { MintTokenRequestDto, TokenResponseDto } from './mint-token.dto';
 
 /** Handshake step 2: prove possession of the key, receive a short-lived ES256 access token. */
 @ApiTags('handshake')
+@FailClosed()
 @Controller('v1/zkp')
 export class MintTokenController {
   constructor(private readonly mintToken: MintTokenUseCase) {}

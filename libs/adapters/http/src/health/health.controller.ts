@@ -2,14 +2,7 @@ import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nest
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-
-/** One dependency the instance needs to serve tokens (database, Redis, signing key). */
-export interface ReadinessCheck {
-  readonly name: string;
-  /** Resolves when healthy, throws (or times out) otherwise. */
-  check(): Promise<void>;
-}
-export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
+import { DRAIN_STATE, READINESS_CHECKS, type DrainState, type ReadinessCheck } from './readiness-check';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -20,6 +13,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
     @Inject(READINESS_CHECKS) private readonly checks: readonly ReadinessCheck[],
+    @Inject(DRAIN_STATE) private readonly drain: DrainState,
   ) {}
 
   @Get('live')
@@ -34,6 +28,10 @@ export class HealthController {
   @ApiOkResponse({ description: 'Terminus health result, status "ok"' })
   @ApiServiceUnavailableResponse({ description: 'Terminus health result, status "error", naming what is down' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult | object> {
+    if (this.drain.draining) {
+      void reply.status(503);
+      return { status: 'shutting_down' };
+    }
     try {
       return await this.health.check(
         this.checks.map((c) => () => this.indicators.check(c.name).attempt(() => c.check()).withTimeout(CHECK_TIMEOUT_MS)),

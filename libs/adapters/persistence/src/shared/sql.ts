@@ -1,5 +1,6 @@
 import { QueryFailedError, type DataSource, type QueryResult, type QueryRunner } from 'typeorm';
 import type { Result } from '@titan/domain';
+import { asDatabaseFailure } from './database-unavailable';
 
 /** Rows of a statement, whatever its command (TypeORM reshapes UPDATE/DELETE results otherwise). */
 export async function rows<T>(runner: QueryRunner, text: string, params: unknown[] = []): Promise<T[]> {
@@ -13,13 +14,18 @@ export async function affected(runner: QueryRunner, text: string, params: unknow
   return result.affected ?? 0;
 }
 
-/** Runs `work` on a connection of its own and gives the connection back. */
+/**
+ * Runs `work` on a connection of its own and gives the connection back. A lost or unreachable
+ * database surfaces as DependencyUnavailableError, so callers fail closed with 503.
+ */
 export async function withRunner<T>(dataSource: DataSource, work: (runner: QueryRunner) => Promise<T>): Promise<T> {
   const runner = dataSource.createQueryRunner();
   try {
     return await work(runner);
+  } catch (error) {
+    throw asDatabaseFailure(error);
   } finally {
-    await runner.release();
+    await runner.release().catch(() => undefined);
   }
 }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createIsolatedRedisPrefix, ManualClock, redisRequirement, type IsolatedRedisPrefix } from '@titan/testing';
 import type Redis from 'ioredis';
 import { closeRedisConnection, createRedisConnection } from '../redis/redis-connection';
-import { sleep } from '../testing/wait-for';
+import { sleep } from '@titan/testing';
 import { challengeStoreContract, sampleChallenge } from './challenge-store.contract';
 import { InMemoryChallengeStore } from './challenge-store.memory';
 import { RedisChallengeStore } from './challenge-store.redis';

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { IdentityChangeBus } from '@titan/application';
-import { sleep, waitFor } from '../testing/wait-for';
+import { sleep, waitFor } from '@titan/testing';
 
 export interface IdentityChangeBusHarness {
   /** A bus for one more instance; the harness closes whatever is still open in `close()`. */

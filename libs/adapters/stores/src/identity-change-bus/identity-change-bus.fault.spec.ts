@@ -4,8 +4,8 @@ import { redisRequirement } from '@titan/testing';
 import type Redis from 'ioredis';
 import { closeRedisConnection, createRedisConnection } from '../redis/redis-connection';
 import { StoreUnavailableError } from '../redis/store-unavailable.error';
-import { PrivateRedisServer, privateRedisSkip } from '../testing/private-redis-server';
-import { sleep, waitFor } from '../testing/wait-for';
+import { PrivateRedisServer, privateRedisSkip } from '@titan/testing';
+import { sleep, waitFor } from '@titan/testing';
 import { RedisIdentityChangeBus } from './identity-change-bus.redis';
 
 const skip = redisRequirement().skip || privateRedisSkip();

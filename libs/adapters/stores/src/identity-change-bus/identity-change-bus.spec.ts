@@ -4,7 +4,7 @@ import type { IdentityChangeBus } from '@titan/application';
 import { createIsolatedRedisPrefix, redisRequirement, type IsolatedRedisPrefix } from '@titan/testing';
 import type Redis from 'ioredis';
 import { closeRedisConnection, createRedisConnection } from '../redis/redis-connection';
-import { waitFor } from '../testing/wait-for';
+import { waitFor } from '@titan/testing';
 import { identityChangeBusContract } from './identity-change-bus.contract';
 import { InProcessIdentityChangeBus } from './identity-change-bus.in-process';
 import { RedisIdentityChangeBus } from './identity-change-bus.redis';

@@ -5,8 +5,8 @@ import type Redis from 'ioredis';
 import { RedisChallengeStore } from '../challenge/challenge-store.redis';
 import { sampleChallenge } from '../challenge/challenge-store.contract';
 import { RedisReplayStore } from '../replay/replay-store.redis';
-import { PrivateRedisServer, privateRedisSkip } from '../testing/private-redis-server';
-import { sleep, waitFor } from '../testing/wait-for';
+import { PrivateRedisServer, privateRedisSkip } from '@titan/testing';
+import { sleep, waitFor } from '@titan/testing';
 import { closeRedisConnection, createRedisConnection, pingRedis } from './redis-connection';
 import { StoreUnavailableError } from './store-unavailable.error';
 

@@ -1,23 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Redis from 'ioredis';
+import { freePort } from './free-port';
 
 const BINARY = process.env['TITAN_TEST_REDIS_SERVER_BIN'] ?? '/usr/bin/redis-server';
 
 /** Why a fault suite must skip (no redis-server binary), or false. */
 export const privateRedisSkip = (): string | false =>
   existsSync(BINARY) ? false : `SKIPPED: Redis fault suite (no ${BINARY}; set TITAN_TEST_REDIS_SERVER_BIN)`;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
