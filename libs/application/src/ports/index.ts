@@ -15,3 +15,4 @@ export * from './dependency-unavailable.error';
 export * from './replay-store.port';
 export * from './mac.port';
 export * from './token-denylist.port';
+export * from './operational-metrics.port';
