@@ -53,6 +53,7 @@ describe('fail closed and heal (production mode)', { skip: pg.skip || privateRed
       TITAN_DATABASE_SCHEMA: schema.schema,
       REDIS_URL: redis.url,
       TITAN_KEK: randomBytes(32).toString('base64url'),
+      TITAN_SECRET_PEPPER: randomBytes(32).toString('base64url'),
       TITAN_BOOTSTRAP_ADMIN_JWK: JSON.stringify(adminKey.publicJwk),
     });
     const admin = await adminToken(titan.url, titan.issuer, adminKey);

@@ -159,6 +159,7 @@ export async function startTitan(name: TargetName, options: TargetOptions): Prom
       REDIS_URL: redisUrl,
       TITAN_REDIS_PREFIX: prefix,
       TITAN_KEK: randomBytes(32).toString('base64url'),
+      TITAN_SECRET_PEPPER: randomBytes(32).toString('base64url'),
     });
     cleanups.push(() => dropSchema(databaseUrl, schema), () => deleteRedisPrefix(redisUrl, prefix));
   } else {

@@ -36,6 +36,7 @@ export function productionMode(): DeploymentMode {
           REDIS_URL: redis.url!,
           TITAN_REDIS_PREFIX: prefix.prefix,
           TITAN_KEK: randomBytes(32).toString('base64url'),
+          TITAN_SECRET_PEPPER: randomBytes(32).toString('base64url'),
         },
         async teardown() {
           await schema.drop();

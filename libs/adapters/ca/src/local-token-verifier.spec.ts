@@ -70,6 +70,22 @@ describe('LocalTokenVerifier', () => {
     await rejected(forge(header(), claims({ cnf: { jkt: 7 } })), 'invalid_claim_cnf');
   });
 
+  it('verifyAnyAudience (introspection) accepts any aud and keeps every other check', async () => {
+    const elsewhere = forge(header(), claims({ aud: 'https://billing.internal' }));
+    await rejected(elsewhere, 'audience_mismatch');
+    const any = await verifier.verifyAnyAudience(elsewhere);
+    assert.equal(any.ok && any.value.aud, 'https://billing.internal');
+    for (const token of [
+      forge(header(), claims({ aud: 'x', iss: 'https://evil.example' })),
+      forge(header(), claims({ aud: 'x', exp: Math.floor(clock.now().getTime() / 1000) - 120 })),
+      forge(header({ typ: 'JWT' }), claims({ aud: 'x' })),
+      forge(header(), claims({ aud: 'x' }), foreign.privateKey),
+    ]) {
+      const result = await verifier.verifyAnyAudience(token);
+      assert.equal(result.ok, false);
+    }
+  });
+
   it('refuses alg none in any casing', async () => {
     for (const alg of ['none', 'NONE', 'None', 'nOnE']) {
       await rejected(`${b64u(header({ alg }))}.${b64u(claims())}.`, 'alg_not_allowed');

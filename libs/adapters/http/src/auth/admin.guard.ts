@@ -3,26 +3,35 @@ import { ADMIN_SCOPE } from '@titan/domain';
 import { AuthorizeBearerUseCase, type Principal } from '@titan/application';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error';
-import { unwrap } from '../errors/domain-error.mapper';
+import { toResourceError } from '../oauth/oauth-error.mapper';
+import { presentedToken } from '../oauth/oauth-request';
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
-
-/** Titan's admin endpoints: a Titan access token for the issuer, with scope `titan:admin`. */
+/**
+ * Titan's admin endpoints: a Titan access token for the issuer, with scope `titan:admin`, as
+ * `Authorization: Bearer`, or `Authorization: DPoP` plus a `DPoP` proof when the token is
+ * DPoP-bound (a bound token presented as Bearer, or with another key's proof, is refused).
+ */
 @Injectable()
 export class AdminGuard implements CanActivate {
   constructor(private readonly authorize: AuthorizeBearerUseCase) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization;
-    if (!header) throw new ApiError('invalid_token', 'a bearer token is required', { 'WWW-Authenticate': 'Bearer' });
-    const match = BEARER.exec(header);
-    if (!match) {
+    if (!request.headers.authorization) throw new ApiError('invalid_token', 'a bearer token is required', { 'WWW-Authenticate': 'Bearer' });
+    let token: ReturnType<typeof presentedToken>;
+    try {
+      token = presentedToken(request);
+    } catch {
+      token = undefined;
+    }
+    if (!token) {
       throw new ApiError('invalid_token', 'the access token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
     }
-    request.principal = unwrap(await this.authorize.execute(match[1]!, ADMIN_SCOPE));
+    const principal = await this.authorize.execute(token.value, ADMIN_SCOPE, token.presentation);
+    if (!principal.ok) throw toResourceError(principal.error);
+    request.principal = principal.value;
     return true;
   }
 }
