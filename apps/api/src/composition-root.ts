@@ -1,7 +1,8 @@
 import {
   AddIdentityKeyUseCase, AuthorizeBearerUseCase, BootstrapAdminUseCase, ChallengeUseCase, GetIdentityUseCase,
   GetJwksUseCase, IdentityReader, IssueAccessToken, ListIdentitiesUseCase, MintTokenUseCase, RegisterIdentityUseCase,
-  RetireIdentityKeyUseCase, RevokeIdentityUseCase, type ChallengeStore, type IdentityChangeBus, type TokenPolicy,
+  RetireIdentityKeyUseCase, RevokeIdentityUseCase, ListSigningKeysUseCase, RevokeSigningKeyUseCase, RotateSigningKeysUseCase,
+  type ChallengeStore, type IdentityChangeBus, type TokenPolicy,
 } from '@titan/application';
 import type { HttpUseCases, ReadinessCheck } from '@titan/adapter-http';
 import { createPersistence } from '@titan/adapter-persistence';
@@ -10,9 +11,9 @@ import {
   createRedisConnection, pingRedis,
 } from '@titan/adapter-stores';
 import { CryptoRandom, NodeDigest, SystemClock, createCryptoLane } from '@titan/adapter-crypto-lane';
-import { KeyEncryption, LocalTokenVerifier, SigningKeyRing, loadKeyEncryptionKey } from '@titan/adapter-ca';
+import { KeyEncryption, LocalTokenVerifier, SigningKeyRing, loadKeyEncryptionKey, startPeriodicTask } from '@titan/adapter-ca';
 import type { Logger } from 'pino';
-import { ConfigError, type TitanConfig } from './config/config';
+import { ConfigError, KEY_REFRESH_SECONDS, keyRotationSchedule, type TitanConfig } from './config/config';
 
 /** Identities stay cached at most this long even if a change message is lost. */
 const IDENTITY_CACHE_MAX_AGE_MS = 30_000;
@@ -90,9 +91,21 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
     const kek = await loadKeyEncryptionKey({ kekEnv: config.kek, dataDir: config.databaseUrl ? undefined : config.dataDir });
     const keyRing = new SigningKeyRing(
       { repository: persistence.signingKeys, lane, clock, encryption: new KeyEncryption(kek) },
-      { algorithms: ['ES256'], cacheMaxAgeSeconds: config.jwksMaxAgeSeconds },
+      { algorithms: config.signingAlgorithms, schedule: keyRotationSchedule(config) },
     );
+    // Creates the first keys and runs due rotations (audited), then again every KEY_REFRESH_SECONDS on
+    // every instance, which is also how each instance sees the others' changes (ADR 0005).
+    const rotateSigningKeys = new RotateSigningKeysUseCase(keyRing, persistence.audit);
+    const runKeySchedule = async (): Promise<void> => {
+      const outcome = await rotateSigningKeys.execute({ trigger: 'schedule' });
+      if (outcome.ok && outcome.value.length > 0) logger.info({ transitions: outcome.value }, 'signing keys changed');
+    };
+    await runKeySchedule();
     await keyRing.init();
+    const keySchedule = startPeriodicTask(KEY_REFRESH_SECONDS * 1000, runKeySchedule, (error) =>
+      logger.warn({ err: { message: error instanceof Error ? error.message : String(error) } }, 'signing-key refresh failed; retrying'),
+    );
+    closers.push(() => keySchedule.stop());
     readinessChecks.push({ name: 'signing_key', check: async () => void keyRing.activeKid() });
 
     const reader = new IdentityReader(persistence.identities, bus, {
@@ -120,6 +133,9 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
       challenge: new ChallengeUseCase(reader, challenges, random, clock, policy),
       mintToken: new MintTokenUseCase(reader, challenges, lane, new IssueAccessToken(keyRing, random, clock, policy), clock, policy, audit),
       getJwks: new GetJwksUseCase(keyRing),
+      listSigningKeys: new ListSigningKeysUseCase(persistence.signingKeys, keyRing.policy),
+      rotateSigningKeys,
+      revokeSigningKey: new RevokeSigningKeyUseCase(keyRing, persistence.audit),
       authorizeBearer: new AuthorizeBearerUseCase(
         new LocalTokenVerifier(keyRing, clock, {
           issuer: config.issuer,

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, KEY_REFRESH_SECONDS, keyRotationSchedule, loadConfig } from './config';
 
 const KEK = 'A'.repeat(42) + 'A';
 
@@ -14,6 +14,19 @@ describe('loadConfig', () => {
     assert.equal(c.serviceTokenTtlSeconds, 600);
     assert.equal(c.cryptoLane, 'inline');
     assert.match(c.dataDir, /\/data$/);
+  });
+
+  it('derives the signing-key schedule and checks its inequality', () => {
+    const c = loadConfig({ TITAN_SIGNING_ALGS: 'RS256, ES256', TITAN_KEY_ROTATION_DAYS: '2', TITAN_USER_TOKEN_TTL_SECONDS: '3600' });
+    assert.deepEqual(c.signingAlgorithms, ['ES256', 'RS256']);
+    assert.deepEqual(keyRotationSchedule(c), {
+      rotationPeriodSeconds: 172_800, jwksMaxAgeSeconds: 300, maxTokenLifetimeSeconds: 3600, clockSkewSeconds: 30, propagationSeconds: KEY_REFRESH_SECONDS,
+    });
+    assert.deepEqual(loadConfig({}).signingAlgorithms, ['ES256']);
+    assert.equal(loadConfig({}).keyRotationDays, 30);
+    // The boundary: exactly L + S + M + 3D fits in one day.
+    assert.equal(loadConfig({ TITAN_KEY_ROTATION_DAYS: '1', TITAN_USER_TOKEN_TTL_SECONDS: String(86_400 - 30 - 300 - 3 * KEY_REFRESH_SECONDS) }).keyRotationDays, 1);
+    assert.throws(() => loadConfig({ TITAN_KEY_ROTATION_DAYS: '1', TITAN_USER_TOKEN_TTL_SECONDS: String(86_400 - 30 - 300 - 3 * KEY_REFRESH_SECONDS + 1) }), /TITAN_KEY_ROTATION_DAYS: .*too short/);
   });
 
   it('derives the issuer from PORT and takes TITAN_ISSUER verbatim', () => {
@@ -37,6 +50,14 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
     [{ TITAN_BOOTSTRAP_ADMIN_JWK: '{not json' }, 'TITAN_BOOTSTRAP_ADMIN_JWK'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ TITAN_KEY_ROTATION_DAYS: '0' }, 'TITAN_KEY_ROTATION_DAYS'],
+    [{ TITAN_CLOCK_SKEW_SECONDS: '301' }, 'TITAN_CLOCK_SKEW_SECONDS'],
+    [{ TITAN_SIGNING_ALGS: 'RS256' }, 'TITAN_SIGNING_ALGS'],
+    [{ TITAN_SIGNING_ALGS: 'ES256,HS256' }, 'TITAN_SIGNING_ALGS'],
+    [{ TITAN_SIGNING_ALGS: 'ES256,ES256' }, 'TITAN_SIGNING_ALGS'],
+    // 1 day < 86400 s tokens + 30 s skew + 300 s max-age + 3 × 15 s refresh: a token could outlive its key.
+    [{ TITAN_KEY_ROTATION_DAYS: '1', TITAN_USER_TOKEN_TTL_SECONDS: '86400' }, 'TITAN_KEY_ROTATION_DAYS'],
+    [{ TITAN_KEY_ROTATION_DAYS: '1', TITAN_JWKS_MAX_AGE_SECONDS: '86400' }, 'TITAN_KEY_ROTATION_DAYS'],
   ];
   for (const [env, variable] of refusals) {
     it(`refuses ${JSON.stringify(env)} naming ${variable}`, () => {

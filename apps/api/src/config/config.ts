@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { checkKeyRotationSchedule, SIGNING_ALGORITHMS, type KeyRotationSchedule, type SigningAlgorithm } from '@titan/domain';
 
 /** Everything Titan reads from the environment, validated once at start-up (PRODUCT.md section 2). */
 export interface TitanConfig {
@@ -18,6 +19,12 @@ export interface TitanConfig {
   readonly serviceTokenTtlSeconds: number;
   readonly userTokenTtlSeconds: number;
   readonly jwksMaxAgeSeconds: number;
+  /** Scheduled signing-key rotation period (ADR 0005). */
+  readonly keyRotationDays: number;
+  /** Clock skew Titan's verifier allows and the key schedule budgets for. */
+  readonly clockSkewSeconds: number;
+  /** Algorithms with a signing key; ES256 first (it signs access tokens), RS256 optional for legacy verifiers. */
+  readonly signingAlgorithms: readonly SigningAlgorithm[];
   readonly cryptoLane: 'inline' | 'piscina';
   readonly bootstrapAdminJwk: unknown;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -97,6 +104,52 @@ function bootstrapJwk(env: Env): unknown {
   }
 }
 
+function signingAlgorithms(env: Env): SigningAlgorithm[] {
+  const raw = env['TITAN_SIGNING_ALGS'];
+  if (raw === undefined || raw === '') return ['ES256'];
+  const names = raw.split(',').map((s) => s.trim());
+  for (const name of names) {
+    if (!(SIGNING_ALGORITHMS as readonly string[]).includes(name)) throw new ConfigError('TITAN_SIGNING_ALGS', `must list ES256 and optionally RS256, got "${name}"`);
+  }
+  if (new Set(names).size !== names.length) throw new ConfigError('TITAN_SIGNING_ALGS', 'lists an algorithm twice');
+  if (!names.includes('ES256')) throw new ConfigError('TITAN_SIGNING_ALGS', 'must include ES256, which signs access tokens');
+  return ['ES256', ...(names.filter((n) => n !== 'ES256') as SigningAlgorithm[])];
+}
+
+/** How often every instance refreshes its signing keys and runs due rotations: the propagation delay D of ADR 0005. */
+export const KEY_REFRESH_SECONDS = 15;
+
+/** The signing-key schedule a configuration implies (ADR 0005). */
+export function keyRotationSchedule(config: Pick<TitanConfig, 'keyRotationDays' | 'jwksMaxAgeSeconds' | 'serviceTokenTtlSeconds' | 'userTokenTtlSeconds' | 'clockSkewSeconds'>): KeyRotationSchedule {
+  return {
+    rotationPeriodSeconds: config.keyRotationDays * 86_400,
+    jwksMaxAgeSeconds: config.jwksMaxAgeSeconds,
+    maxTokenLifetimeSeconds: Math.max(config.serviceTokenTtlSeconds, config.userTokenTtlSeconds),
+    clockSkewSeconds: config.clockSkewSeconds,
+    propagationSeconds: KEY_REFRESH_SECONDS,
+  };
+}
+
+const SCHEDULE_VARIABLE: Record<keyof KeyRotationSchedule, string> = {
+  rotationPeriodSeconds: 'TITAN_KEY_ROTATION_DAYS',
+  jwksMaxAgeSeconds: 'TITAN_JWKS_MAX_AGE_SECONDS',
+  maxTokenLifetimeSeconds: 'TITAN_USER_TOKEN_TTL_SECONDS',
+  clockSkewSeconds: 'TITAN_CLOCK_SKEW_SECONDS',
+  propagationSeconds: 'TITAN_KEY_ROTATION_DAYS',
+};
+
+/** Refuses a schedule under which a token could outlive its key's publication, or a key sign before one cache period. */
+function withKeySchedule(config: TitanConfig): TitanConfig {
+  const checked = checkKeyRotationSchedule(keyRotationSchedule(config));
+  if (!checked.ok) {
+    throw new ConfigError(
+      SCHEDULE_VARIABLE[checked.error.field],
+      `${checked.error.message} (token lifetimes: TITAN_SERVICE_TOKEN_TTL_SECONDS, TITAN_USER_TOKEN_TTL_SECONDS; skew: TITAN_CLOCK_SKEW_SECONDS; max-age: TITAN_JWKS_MAX_AGE_SECONDS)`,
+    );
+  }
+  return config;
+}
+
 export function loadConfig(env: Env = process.env): TitanConfig {
   const port = integer(env, 'PORT', 8000, 0, 65535);
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -108,7 +161,7 @@ export function loadConfig(env: Env = process.env): TitanConfig {
     throw new ConfigError('TITAN_KEK', 'is required with DATABASE_URL: every instance must decrypt the same signing keys');
   }
   const serviceTokenTtlSeconds = integer(env, 'TITAN_SERVICE_TOKEN_TTL_SECONDS', 600, 60, 3600);
-  return {
+  return withKeySchedule({
     port,
     host: env['HOST'] || '0.0.0.0',
     issuer: issuer(env, port),
@@ -122,8 +175,11 @@ export function loadConfig(env: Env = process.env): TitanConfig {
     serviceTokenTtlSeconds,
     userTokenTtlSeconds: integer(env, 'TITAN_USER_TOKEN_TTL_SECONDS', 900, 60, 86400),
     jwksMaxAgeSeconds: integer(env, 'TITAN_JWKS_MAX_AGE_SECONDS', 300, 0, 86400),
+    keyRotationDays: integer(env, 'TITAN_KEY_ROTATION_DAYS', 30, 1, 365),
+    clockSkewSeconds: integer(env, 'TITAN_CLOCK_SKEW_SECONDS', 30, 0, 300),
+    signingAlgorithms: signingAlgorithms(env),
     cryptoLane: oneOf(env, 'TITAN_CRYPTO_LANE', ['inline', 'piscina'] as const, 'inline'),
     bootstrapAdminJwk: bootstrapJwk(env),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
-  };
+  });
 }

@@ -6,6 +6,7 @@ import {
   ListIdentitiesUseCase, MintTokenUseCase, RegisterIdentityUseCase, RetireIdentityKeyUseCase, RevokeIdentityUseCase,
 } from '@titan/application';
 import type { Logger } from 'pino';
+import { ListSigningKeysUseCase, RevokeSigningKeyUseCase, RotateSigningKeysUseCase } from '@titan/application';
 import { AdminGuard } from './auth/admin.guard';
 import { MediaTypeGuard } from './conventions/media-type.guard';
 import { ApiErrorFilter } from './errors/api-error.filter';
@@ -14,6 +15,7 @@ import { MintTokenController } from './handshake/mint-token.controller';
 import { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
 import { IdentitiesController } from './identities/identities.controller';
 import { JwksController } from './jwks/jwks.controller';
+import { SigningKeysController } from './keys/signing-keys.controller';
 
 /** The use cases the HTTP adapter drives, built by the composition root. */
 export interface HttpUseCases {
@@ -27,6 +29,9 @@ export interface HttpUseCases {
   readonly mintToken: MintTokenUseCase;
   readonly getJwks: GetJwksUseCase;
   readonly authorizeBearer: AuthorizeBearerUseCase;
+  readonly listSigningKeys: ListSigningKeysUseCase;
+  readonly rotateSigningKeys: RotateSigningKeysUseCase;
+  readonly revokeSigningKey: RevokeSigningKeyUseCase;
 }
 
 export interface TitanHttpOptions {
@@ -54,11 +59,14 @@ export class TitanHttpModule {
       { provide: MintTokenUseCase, useValue: u.mintToken },
       { provide: GetJwksUseCase, useValue: u.getJwks },
       { provide: AuthorizeBearerUseCase, useValue: u.authorizeBearer },
+      { provide: ListSigningKeysUseCase, useValue: u.listSigningKeys },
+      { provide: RotateSigningKeysUseCase, useValue: u.rotateSigningKeys },
+      { provide: RevokeSigningKeyUseCase, useValue: u.revokeSigningKey },
     ];
     return {
       module: TitanHttpModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [ChallengeController, MintTokenController, IdentitiesController, JwksController, HealthController],
+      controllers: [ChallengeController, MintTokenController, IdentitiesController, JwksController, SigningKeysController, HealthController],
       providers: [
         ...useCases,
         AdminGuard,
