@@ -6,3 +6,4 @@ export * from './errors/domain-error.mapper';
 export * from './errors/api-error.filter';
 export * from './health/health.controller';
 export * from './openapi/openapi';
+export * from './oauth/oauth.providers';

@@ -15,10 +15,11 @@ import { MintTokenController } from './handshake/mint-token.controller';
 import { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
 import { IdentitiesController } from './identities/identities.controller';
 import { JwksController } from './jwks/jwks.controller';
+import { OAUTH_CONTROLLERS, oauthProviders, type OAuthUseCases } from './oauth/oauth.providers';
 import { SigningKeysController } from './keys/signing-keys.controller';
 
 /** The use cases the HTTP adapter drives, built by the composition root. */
-export interface HttpUseCases {
+export interface HttpUseCases extends OAuthUseCases {
   readonly registerIdentity: RegisterIdentityUseCase;
   readonly getIdentity: GetIdentityUseCase;
   readonly listIdentities: ListIdentitiesUseCase;
@@ -59,6 +60,7 @@ export class TitanHttpModule {
       { provide: MintTokenUseCase, useValue: u.mintToken },
       { provide: GetJwksUseCase, useValue: u.getJwks },
       { provide: AuthorizeBearerUseCase, useValue: u.authorizeBearer },
+      ...oauthProviders(u),
       { provide: ListSigningKeysUseCase, useValue: u.listSigningKeys },
       { provide: RotateSigningKeysUseCase, useValue: u.rotateSigningKeys },
       { provide: RevokeSigningKeyUseCase, useValue: u.revokeSigningKey },
@@ -66,7 +68,7 @@ export class TitanHttpModule {
     return {
       module: TitanHttpModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [ChallengeController, MintTokenController, IdentitiesController, JwksController, SigningKeysController, HealthController],
+      controllers: [ChallengeController, MintTokenController, IdentitiesController, JwksController, SigningKeysController, HealthController, ...OAUTH_CONTROLLERS],
       providers: [
         ...useCases,
         AdminGuard,
