@@ -1,5 +1,5 @@
 import {
-  AddIdentityKeyUseCase, AuthorizeBearerUseCase, BootstrapAdminUseCase, ChallengeUseCase, GetIdentityUseCase,
+  AddIdentityKeyUseCase, BootstrapAdminUseCase, ChallengeUseCase, GetIdentityUseCase,
   GetJwksUseCase, IdentityReader, IssueAccessToken, ListIdentitiesUseCase, MintTokenUseCase, RegisterIdentityUseCase,
   RetireIdentityKeyUseCase, RevokeIdentityUseCase, ListSigningKeysUseCase, RevokeSigningKeyUseCase, RotateSigningKeysUseCase,
   type ChallengeStore, type IdentityChangeBus, type TokenPolicy,
@@ -8,12 +8,13 @@ import type { HttpUseCases, ReadinessCheck } from '@titan/adapter-http';
 import { createPersistence } from '@titan/adapter-persistence';
 import {
   InMemoryChallengeStore, InProcessIdentityChangeBus, RedisChallengeStore, RedisIdentityChangeBus, closeRedisConnection,
-  createRedisConnection, pingRedis,
+  createRedisConnection, pingRedis, type RedisClient,
 } from '@titan/adapter-stores';
 import { CryptoRandom, NodeDigest, SystemClock, createCryptoLane } from '@titan/adapter-crypto-lane';
 import { KeyEncryption, LocalTokenVerifier, SigningKeyRing, loadKeyEncryptionKey, startPeriodicTask } from '@titan/adapter-ca';
 import type { Logger } from 'pino';
 import { ConfigError, KEY_REFRESH_SECONDS, keyRotationSchedule, type TitanConfig } from './config/config';
+import { composeOAuth } from './oauth.composition';
 
 /** Identities stay cached at most this long even if a change message is lost. */
 const IDENTITY_CACHE_MAX_AGE_MS = 30_000;
@@ -58,6 +59,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
 
     let challenges: ChallengeStore;
     let bus: IdentityChangeBus;
+    let sharedRedis: RedisClient | undefined;
     const readinessChecks: ReadinessCheck[] = [{ name: 'database', check: () => persistence.ping() }];
     if (config.redisUrl) {
       const redis = createRedisConnection(config.redisUrl, {
@@ -65,6 +67,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
         onError: (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'),
       });
       closers.push(() => closeRedisConnection(redis));
+      sharedRedis = redis;
       challenges = new RedisChallengeStore(redis, { prefix: config.redisPrefix });
       bus = new RedisIdentityChangeBus(redis, {
         prefix: config.redisPrefix,
@@ -123,27 +126,35 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
       logger.info({ outcome: outcome.value }, 'admin bootstrap');
     }
 
+    const issueToken = new IssueAccessToken(keyRing, random, clock, policy);
+    const tokenVerifier = new LocalTokenVerifier(keyRing, clock, {
+      issuer: config.issuer,
+      maxTokenLifetimeSeconds: Math.max(config.serviceTokenTtlSeconds, config.userTokenTtlSeconds),
+    });
+    const oauth = composeOAuth({
+      config, redis: sharedRedis, kek, reader, lane, verifier: tokenVerifier, issueToken, clock, random, digest, policy, audit,
+      onClose: (closer) => closers.push(closer),
+    });
+
     const useCases: HttpUseCases = {
-      registerIdentity: new RegisterIdentityUseCase(identities, digest, clock, audit),
+      registerIdentity: new RegisterIdentityUseCase(identities, digest, clock, audit, oauth.clientSecrets),
       getIdentity: new GetIdentityUseCase(identities),
       listIdentities: new ListIdentitiesUseCase(identities),
       addIdentityKey: new AddIdentityKeyUseCase(identities, reader, digest, clock, audit),
       retireIdentityKey: new RetireIdentityKeyUseCase(identities, reader, audit),
       revokeIdentity: new RevokeIdentityUseCase(identities, reader, clock, audit),
       challenge: new ChallengeUseCase(reader, challenges, random, clock, policy),
-      mintToken: new MintTokenUseCase(reader, challenges, lane, new IssueAccessToken(keyRing, random, clock, policy), clock, policy, audit),
+      mintToken: new MintTokenUseCase(reader, challenges, lane, issueToken, clock, policy, audit, oauth.dpopProofs),
       getJwks: new GetJwksUseCase(keyRing),
       listSigningKeys: new ListSigningKeysUseCase(persistence.signingKeys, keyRing.policy),
       rotateSigningKeys,
       revokeSigningKey: new RevokeSigningKeyUseCase(keyRing, persistence.audit),
-      authorizeBearer: new AuthorizeBearerUseCase(
-        new LocalTokenVerifier(keyRing, clock, {
-          issuer: config.issuer,
-          maxTokenLifetimeSeconds: Math.max(config.serviceTokenTtlSeconds, config.userTokenTtlSeconds),
-        }),
-        reader,
-        policy,
-      ),
+      authorizeBearer: oauth.authorizeBearer,
+      oauthToken: oauth.oauthToken,
+      introspectToken: oauth.introspectToken,
+      revokeToken: oauth.revokeToken,
+      serverMetadata: oauth.serverMetadata,
+      dpopProofs: oauth.dpopProofs,
     };
     return { mode: config.databaseUrl ? 'production' : 'embedded', useCases, readinessChecks, close };
   } catch (error) {

@@ -27,6 +27,10 @@ export interface TitanConfig {
   readonly signingAlgorithms: readonly SigningAlgorithm[];
   readonly cryptoLane: 'inline' | 'piscina';
   readonly bootstrapAdminJwk: unknown;
+  /** Pepper of client-secret hashes and DPoP nonces, unpadded base64url of 32 bytes; required with DATABASE_URL. */
+  readonly secretPepper: string | undefined;
+  /** `required`: DPoP proofs at the token endpoints must carry a server nonce (RFC 9449 section 8). */
+  readonly dpopNonce: 'required' | 'optional';
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -160,6 +164,13 @@ export function loadConfig(env: Env = process.env): TitanConfig {
   if (databaseUrl && !kek) {
     throw new ConfigError('TITAN_KEK', 'is required with DATABASE_URL: every instance must decrypt the same signing keys');
   }
+  const secretPepper = env['TITAN_SECRET_PEPPER'] || undefined;
+  if (secretPepper !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(secretPepper)) {
+    throw new ConfigError('TITAN_SECRET_PEPPER', 'must be 32 bytes as unpadded base64url (43 characters); generate one like TITAN_KEK');
+  }
+  if (databaseUrl && !secretPepper) {
+    throw new ConfigError('TITAN_SECRET_PEPPER', 'is required with DATABASE_URL: every instance must check the same client secrets and DPoP nonces');
+  }
   const serviceTokenTtlSeconds = integer(env, 'TITAN_SERVICE_TOKEN_TTL_SECONDS', 600, 60, 3600);
   return withKeySchedule({
     port,
@@ -180,6 +191,8 @@ export function loadConfig(env: Env = process.env): TitanConfig {
     signingAlgorithms: signingAlgorithms(env),
     cryptoLane: oneOf(env, 'TITAN_CRYPTO_LANE', ['inline', 'piscina'] as const, 'inline'),
     bootstrapAdminJwk: bootstrapJwk(env),
+    secretPepper,
+    dpopNonce: oneOf(env, 'TITAN_DPOP_NONCE', ['required', 'optional'] as const, 'optional'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
   });
 }
