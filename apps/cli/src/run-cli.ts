@@ -3,6 +3,7 @@ import { CommandError, EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError } from './cli
 import type { CliIo } from './cli-io';
 import { adminCommand } from './commands/admin.command';
 import { identitiesCommand } from './commands/identities.command';
+import { keysCommand } from './commands/keys.command';
 import { keygenCommand } from './commands/keygen.command';
 import { tokenCommand } from './commands/token.command';
 import { verifyCommand } from './commands/verify.command';
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<n
   token: tokenCommand,
   verify: verifyCommand,
   identities: identitiesCommand,
+  keys: keysCommand,
   admin: adminCommand,
 };
 

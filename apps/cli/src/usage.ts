@@ -1,4 +1,5 @@
 // Help texts; `titan --help` and `titan <command> --help` print them to stdout.
+import { KEYS_HELP } from './commands/keys.command';
 
 const SERVER_OPTIONS = `  --url URL            Titan base URL (default: $TITAN_URL, else http://localhost:8000)
   --issuer ISS         issuer to trust in signed proofs (default: the URL without trailing "/")
@@ -16,6 +17,7 @@ Commands:
   token       obtain an access token by proof of possession
   verify      verify an access token offline against the server's JWKS, as a resource server does
   identities  manage service identities: create, list, get, revoke, add-key, retire-key
+  keys        Titan's token-signing keys: list, rotate, revoke
   admin       bootstrap the first admin directly in the store
 
 Run "titan <command> --help" for a command's options.
@@ -84,6 +86,7 @@ export const HELP_BY_TOPIC: Record<string, string> = {
   keygen: KEYGEN_HELP,
   token: TOKEN_HELP,
   identities: IDENTITIES_HELP,
+  keys: KEYS_HELP,
   admin: ADMIN_HELP,
   verify: VERIFY_HELP,
 };
