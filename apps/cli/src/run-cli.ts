@@ -2,6 +2,7 @@ import { TitanClientError } from '@titan/client';
 import { CommandError, EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { adminCommand } from './commands/admin.command';
+import { auditCommand } from './commands/audit.command';
 import { identitiesCommand } from './commands/identities.command';
 import { keysCommand } from './commands/keys.command';
 import { keygenCommand } from './commands/keygen.command';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<n
   identities: identitiesCommand,
   keys: keysCommand,
   admin: adminCommand,
+  audit: auditCommand,
 };
 
 /** Runs one `titan` invocation and returns its exit status; never throws. */

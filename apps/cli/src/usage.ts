@@ -19,6 +19,7 @@ Commands:
   identities  manage service identities: create, list, get, revoke, add-key, retire-key
   keys        Titan's token-signing keys: list, rotate, revoke
   admin       bootstrap the first admin directly in the store
+  audit       verify the audit log's hash chain directly in the store
 
 Run "titan <command> --help" for a command's options.
 
@@ -82,11 +83,31 @@ iss, aud and exp, and prints the claims. Exit 1 with invalid_token if any check 
 ${SERVER_OPTIONS}
 `;
 
+export const AUDIT_HELP = `Usage: titan audit verify [--database-url URL] [--database-schema S] [--data-dir DIR]
+                          [--expect-at-least N] [--expect-head SEQ:HASH] [--json]
+
+Walks the audit log's hash chain directly in the store and recomputes every entry's hash. Prints
+"ok (N entries)" and the head ("head SEQ:HASH"), or "broken at entry SEQ: reason" for the first
+edited, deleted or reordered entry (exit 1). PostgreSQL can be checked while Titan runs; for an
+embedded store the server must be stopped.
+
+Deleting the newest entries leaves a shorter chain that is valid in itself: note the head (here, or
+GET /v1/audit/head) somewhere the database's administrators cannot write, and pass it back.
+
+  --database-url URL       PostgreSQL (default: $DATABASE_URL; unset: the embedded store)
+  --database-schema S      schema of Titan's tables (default: $TITAN_DATABASE_SCHEMA)
+  --data-dir DIR           embedded data directory (default: $TITAN_DATA_DIR, else ./data)
+  --expect-at-least N      fail unless the chain has at least N entries
+  --expect-head SEQ:HASH   fail unless entry SEQ still exists with this hash
+  --json                   print {"ok", "count", "head"} or {"ok": false, "brokenAtSeq", "reason"}
+`;
+
 export const HELP_BY_TOPIC: Record<string, string> = {
   keygen: KEYGEN_HELP,
   token: TOKEN_HELP,
   identities: IDENTITIES_HELP,
   keys: KEYS_HELP,
   admin: ADMIN_HELP,
+  audit: AUDIT_HELP,
   verify: VERIFY_HELP,
 };

@@ -29,3 +29,5 @@ export * from './dpop/dpop-proof.verifier';
 export * from './introspect-token/introspect-token.use-case';
 export * from './revoke-token/revoke-token.use-case';
 export * from './server-metadata/server-metadata.use-case';
+export * from './list-audit/list-audit.use-case';
+export * from './verify-audit/verify-audit.use-case';

@@ -32,7 +32,7 @@ export async function bootstrapAdmin(publicJwk: EcPublicJwk, options: BootstrapA
     throw new CommandError('unavailable', `cannot open ${where}: ${firstLine(e)}`);
   }
   try {
-    const useCase = new BootstrapAdminUseCase(persistence.identities, new NodeDigest(), new SystemClock(), persistence.audit);
+    const useCase = new BootstrapAdminUseCase(persistence.identities, new NodeDigest(), new SystemClock());
     const outcome = await useCase.execute(publicJwk, 'cli');
     if (!outcome.ok) throw new CommandError(outcome.error.code, outcome.error.message);
     return outcome.value;

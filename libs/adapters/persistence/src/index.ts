@@ -11,6 +11,8 @@ export { TypeormSigningKeyRepository } from './signing-key/typeorm-signing-key.r
 export type { SigningKeyRecord } from './signing-key/signing-key.record';
 export { TypeormAuditLog, appendAuditEntry } from './audit/typeorm-audit-log';
 export { verifyAuditChain, type AuditChainVerdict } from './audit/verify-audit-chain';
+export { TypeormAuditTrail } from './audit/typeorm-audit-trail';
+export { encodeAuditCursor, decodeAuditCursor } from './audit/audit-cursor';
 export { AUDIT_GENESIS_HASH, auditEntryHash, type AuditEntryFields } from './audit/audit-chain';
 export type { AuditEntryRecord } from './audit/audit-entry.record';
 export { acquireDataDirLock, DataDirLockedError, DATA_DIR_LOCK_FILE, type DataDirLock } from './embedded/data-dir-lock';

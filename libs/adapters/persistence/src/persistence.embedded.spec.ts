@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { createPersistence, type Persistence } from './create-persistence';
+import { TypeormAuditTrail } from './audit/typeorm-audit-trail';
 import { verifyAuditChain } from './audit/verify-audit-chain';
 import type { PglitePool } from './embedded/pglite-pool';
 import { auditLogContract } from './testing/audit-log.contract';
@@ -26,7 +27,7 @@ describe('persistence on the embedded database (PGlite)', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  identityRepositoryContract(() => persistence.identities);
+  identityRepositoryContract(() => ({ identities: persistence.identities, trail: new TypeormAuditTrail(persistence.dataSource) }));
   signingKeyRepositoryContract(() => persistence.signingKeys);
   auditLogContract(() => persistence);
 
@@ -96,7 +97,7 @@ describe('persistence on the embedded database (PGlite)', () => {
 
   it('keeps identities, keys and the audit chain across close and reopen', async () => {
     const identity = newIdentity(uniqueId('durable'));
-    unwrap(await persistence.identities.create(identity));
+    unwrap(await persistence.identities.create(identity, { action: 'identity.registered', outcome: 'success', actor: null, subject: identity.id }));
     await persistence.audit.record({ action: 'before-restart', outcome: 'success', actor: null, subject: identity.id });
     const verdict = await verifyAuditChain(persistence.dataSource);
     await persistence.close();

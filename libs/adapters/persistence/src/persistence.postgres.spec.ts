@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createIsolatedSchema, postgresRequirement, type IsolatedSchema } from '@titan/testing';
 import { createPersistence, type Persistence } from './create-persistence';
 import { migrations as allMigrations } from './migrations';
+import { TypeormAuditTrail } from './audit/typeorm-audit-trail';
 import { verifyAuditChain } from './audit/verify-audit-chain';
 import { auditLogContract } from './testing/audit-log.contract';
 import { identityRepositoryContract } from './testing/identity-repository.contract';
@@ -39,7 +40,7 @@ describe('persistence on PostgreSQL', { skip }, () => {
     await persistence.ping();
   });
 
-  identityRepositoryContract(() => persistence.identities);
+  identityRepositoryContract(() => ({ identities: persistence.identities, trail: new TypeormAuditTrail(persistence.dataSource) }));
   signingKeyRepositoryContract(() => persistence.signingKeys);
   auditLogContract(() => persistence);
 

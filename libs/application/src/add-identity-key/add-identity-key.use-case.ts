@@ -1,5 +1,4 @@
 import type { DomainError, Result, UserIdentity } from '@titan/domain';
-import type { AuditLog } from '../ports/audit-log.port';
 import type { Clock } from '../ports/clock.port';
 import type { Digest } from '../ports/digest.port';
 import type { IdentityRepository } from '../ports/identity-repository.port';
@@ -17,9 +16,8 @@ export class AddIdentityKeyUseCase {
     reader: IdentityReader,
     private readonly digest: Digest,
     private readonly clock: Clock,
-    audit: AuditLog,
   ) {
-    this.changes = { identities, reader, audit };
+    this.changes = { identities, reader };
   }
 
   async execute(input: { id: string; publicKey: unknown }, context: RequestContext = {}): Promise<Result<UserIdentity, DomainError>> {

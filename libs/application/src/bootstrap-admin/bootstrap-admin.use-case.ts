@@ -1,5 +1,4 @@
 import { ADMIN_IDENTITY_ID, ADMIN_SCOPE, INTROSPECT_SCOPE, UserIdentity, ok, type DomainError, type Result } from '@titan/domain';
-import type { AuditLog } from '../ports/audit-log.port';
 import type { Clock } from '../ports/clock.port';
 import type { Digest } from '../ports/digest.port';
 import type { IdentityRepository } from '../ports/identity-repository.port';
@@ -16,7 +15,6 @@ export class BootstrapAdminUseCase {
     private readonly identities: IdentityRepository,
     private readonly digest: Digest,
     private readonly clock: Clock,
-    private readonly audit: AuditLog,
   ) {}
 
   async execute(publicKey: unknown, actor: string): Promise<Result<BootstrapOutcome, DomainError>> {
@@ -27,12 +25,13 @@ export class BootstrapAdminUseCase {
     const admin = UserIdentity.register({
       id: ADMIN_IDENTITY_ID, key: key.value, scopes: [ADMIN_SCOPE, INTROSPECT_SCOPE], audiences: [], clientSecretHash: null, now,
     });
-    const created = await this.identities.create(admin);
+    const created = await this.identities.create(admin, {
+      action: 'admin.bootstrapped', outcome: 'success', actor, subject: ADMIN_IDENTITY_ID, reason: `key ${key.value.thumbprint}`,
+    });
     if (!created.ok) {
       // Another instance bootstrapped at the same moment: that admin stands.
       return created.error.code === 'identity_exists' ? ok('already_present') : created;
     }
-    await this.audit.record({ action: 'admin.bootstrapped', outcome: 'success', actor, subject: ADMIN_IDENTITY_ID, reason: `key ${key.value.thumbprint}` });
     return ok('created');
   }
 }

@@ -93,6 +93,6 @@ export class MintTokenUseCase {
     // The grant was checked at challenge time; re-check in case allowed sets changed since.
     const grant = identity.resolveGrant(this.policy.issuer, challenge.audience, challenge.scopes);
     if (!grant.ok) return failed(`grant_no_longer_allowed: ${grant.error.code}`);
-    return ok(await this.tokens.issue(identity.id, grant.value, dpopJkt === undefined ? undefined : { jkt: dpopJkt }));
+    return ok(await this.tokens.issue(identity.id, grant.value, dpopJkt === undefined ? undefined : { jkt: dpopJkt }, context));
   }
 }

@@ -76,7 +76,7 @@ export class OAuthTokenUseCase {
     if (dpopJkt !== undefined && !identity.findKey(dpopJkt)) {
       return this.refused(domainError('invalid_dpop_proof', 'the DPoP proof must be signed by a key enrolled for this client', 'dpop_key_not_enrolled'), identity.id, context);
     }
-    return ok(await this.tokens.issue(identity.id, grant.value, dpopJkt === undefined ? undefined : { jkt: dpopJkt }));
+    return ok(await this.tokens.issue(identity.id, grant.value, dpopJkt === undefined ? undefined : { jkt: dpopJkt }, context));
   }
 
   private async refused(error: DomainError, clientId: string | null, context: RequestContext): Promise<Result<never, DomainError>> {

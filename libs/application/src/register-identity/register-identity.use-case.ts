@@ -2,11 +2,11 @@ import {
   UserIdentity, ok, parseAudienceList, parseRegistrableIdentityId,
   parseScopeList, type DomainError, type Result,
 } from '@titan/domain';
-import type { AuditLog } from '../ports/audit-log.port';
 import type { Clock } from '../ports/clock.port';
 import type { Digest } from '../ports/digest.port';
 import type { IdentityRepository } from '../ports/identity-repository.port';
 import { enrolKey } from '../shared/enrol-key';
+import { identityAuditEvent } from '../shared/change-identity';
 import type { RequestContext } from '../shared/request-context';
 import type { ClientSecrets } from '../client-authentication/client-secret';
 
@@ -31,7 +31,6 @@ export class RegisterIdentityUseCase {
     private readonly identities: IdentityRepository,
     private readonly digest: Digest,
     private readonly clock: Clock,
-    private readonly audit: AuditLog,
     private readonly secrets?: ClientSecrets,
   ) {}
 
@@ -51,12 +50,10 @@ export class RegisterIdentityUseCase {
     const identity = UserIdentity.register({
       id: id.value, key: key.value, scopes: scopes.value, audiences: audiences.value, clientSecretHash: secret?.storedHash ?? null, now,
     });
-    const created = await this.identities.create(identity);
+    const created = await this.identities.create(identity, identityAuditEvent(
+      'identity.registered', identity.id, `key ${key.value.thumbprint}${secret ? ', with client secret' : ''}`, context,
+    ));
     if (!created.ok) return created;
-    await this.audit.record({
-      action: 'identity.registered', outcome: 'success', actor: context.actor ?? null, subject: identity.id,
-      reason: `key ${key.value.thumbprint}${secret ? ', with client secret' : ''}`, requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
-    });
     return ok({ identity, clientSecret: secret?.secret ?? null });
   }
 }

@@ -1,5 +1,4 @@
 import type { DomainError, Result, UserIdentity } from '@titan/domain';
-import type { AuditLog } from '../ports/audit-log.port';
 import type { IdentityRepository } from '../ports/identity-repository.port';
 import type { IdentityReader } from '../identity-reader/identity-reader';
 import { changeIdentity, type IdentityChangeDeps } from '../shared/change-identity';
@@ -9,12 +8,8 @@ import type { RequestContext } from '../shared/request-context';
 export class RetireIdentityKeyUseCase {
   private readonly changes: IdentityChangeDeps;
 
-  constructor(
-    identities: IdentityRepository,
-    reader: IdentityReader,
-    audit: AuditLog,
-  ) {
-    this.changes = { identities, reader, audit };
+  constructor(identities: IdentityRepository, reader: IdentityReader) {
+    this.changes = { identities, reader };
   }
 
   execute(input: { id: string; thumbprint: string }, context: RequestContext = {}): Promise<Result<UserIdentity, DomainError>> {

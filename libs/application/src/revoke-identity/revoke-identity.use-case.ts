@@ -1,5 +1,4 @@
 import { domainError, err, type DomainError, type Result, type UserIdentity } from '@titan/domain';
-import type { AuditLog } from '../ports/audit-log.port';
 import type { Clock } from '../ports/clock.port';
 import type { IdentityRepository } from '../ports/identity-repository.port';
 import type { IdentityReader } from '../identity-reader/identity-reader';
@@ -16,9 +15,8 @@ export class RevokeIdentityUseCase {
     identities: IdentityRepository,
     reader: IdentityReader,
     private readonly clock: Clock,
-    audit: AuditLog,
   ) {
-    this.changes = { identities, reader, audit };
+    this.changes = { identities, reader };
   }
 
   async execute(input: { id: string; reason: string }, context: RequestContext = {}): Promise<Result<UserIdentity, DomainError>> {

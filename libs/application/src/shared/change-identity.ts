@@ -1,5 +1,5 @@
 import { domainError, err, ok, type DomainError, type Result, type UserIdentity } from '@titan/domain';
-import type { AuditLog } from '../ports/audit-log.port';
+import type { AuditEvent } from '../ports/audit-log.port';
 import type { IdentityRepository } from '../ports/identity-repository.port';
 import type { IdentityReader } from '../identity-reader/identity-reader';
 import type { RequestContext } from './request-context';
@@ -7,12 +7,20 @@ import type { RequestContext } from './request-context';
 export interface IdentityChangeDeps {
   readonly identities: IdentityRepository;
   readonly reader: IdentityReader;
-  readonly audit: AuditLog;
+}
+
+/** The audit entry of a successful identity change made by `context`'s caller. */
+export function identityAuditEvent(action: string, subject: string, reason: string, context: RequestContext): AuditEvent {
+  return {
+    action, outcome: 'success', actor: context.actor ?? null, subject, reason,
+    requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
+  };
 }
 
 /**
- * The one way an existing identity changes: load, apply the entity's rule, save, tell every
- * instance's cache, audit. Use cases differ only in the rule and the audit entry.
+ * The one way an existing identity changes: load, apply the entity's rule, save together with its
+ * audit entry (one transaction), tell every instance's cache. Use cases differ only in the rule and
+ * the audit entry.
  */
 export async function changeIdentity(
   deps: IdentityChangeDeps,
@@ -25,12 +33,8 @@ export async function changeIdentity(
   if (!identity) return err(domainError('identity_not_found', `no identity "${id}"`));
   const changed = change(identity);
   if (!changed.ok) return changed;
-  const saved = await deps.identities.update(changed.value);
+  const saved = await deps.identities.update(changed.value, identityAuditEvent(event.action, id, event.reason, context));
   if (!saved.ok) return saved;
   await deps.reader.changed(id);
-  await deps.audit.record({
-    action: event.action, outcome: 'success', actor: context.actor ?? null, subject: id, reason: event.reason,
-    requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
-  });
   return ok(changed.value);
 }

@@ -1,6 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { domainError, err, ok, UserIdentity, type DomainError, type IdentityKey, type Result } from '@titan/domain';
-import type { Clock, IdentityRepository, Page } from '@titan/application';
+import type { AuditEvent, Clock, IdentityRepository, Page } from '@titan/application';
+import { appendAuditEntry } from '../audit/typeorm-audit-log';
 import { affected, inTransaction, rows, uniqueViolation, withRunner } from '../shared/sql';
 import { InvalidCursorError, decodeIdentityCursor, encodeIdentityCursor } from './identity-cursor';
 import type { IdentityKeyRecord, IdentityRecord } from './identity.record';
@@ -18,16 +19,18 @@ function conflict(error: unknown): Result<never, DomainError> {
 
 /**
  * Identities and their keys in PostgreSQL (or PGlite). Uniqueness of ids and thumbprints is the
- * primary keys' job, so concurrent registrations race safely on any number of instances.
+ * primary keys' job, so concurrent registrations race safely on any number of instances. Each change
+ * appends its audit entry last in its own transaction, so the chain's lock is held only briefly and
+ * a refused change (rolled back) leaves no entry.
  */
 export class TypeormIdentityRepository implements IdentityRepository {
   constructor(
     private readonly dataSource: DataSource,
-    /** Stamps `retired_at` on keys an update removes. */
+    /** Stamps `retired_at` on keys an update removes, and audit entries. */
     private readonly clock: Clock = { now: () => new Date() },
   ) {}
 
-  async create(identity: UserIdentity): Promise<Result<void, DomainError>> {
+  async create(identity: UserIdentity, audit: AuditEvent): Promise<Result<void, DomainError>> {
     try {
       return await inTransaction(this.dataSource, async (runner) => {
         const p = identity.toProps();
@@ -36,6 +39,7 @@ export class TypeormIdentityRepository implements IdentityRepository {
           [p.id, p.status, [...p.scopes], [...p.audiences], p.clientSecretHash, p.createdAt, p.revokedAt, p.revocationReason],
         );
         for (const key of p.keys) await this.insertKey(runner, p.id, key);
+        await appendAuditEntry(runner, audit, this.clock.now());
         return ok(undefined);
       });
     } catch (error) {
@@ -43,7 +47,7 @@ export class TypeormIdentityRepository implements IdentityRepository {
     }
   }
 
-  async update(identity: UserIdentity): Promise<Result<void, DomainError>> {
+  async update(identity: UserIdentity, audit: AuditEvent): Promise<Result<void, DomainError>> {
     try {
       return await inTransaction(this.dataSource, async (runner) => {
         const p = identity.toProps();
@@ -73,6 +77,7 @@ export class TypeormIdentityRepository implements IdentityRepository {
           );
         }
         for (const key of p.keys) if (!liveThumbprints.has(key.thumbprint)) await this.insertKey(runner, p.id, key);
+        await appendAuditEntry(runner, audit, this.clock.now());
         return ok(undefined);
       });
     } catch (error) {

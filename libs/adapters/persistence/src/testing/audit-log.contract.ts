@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DataSource } from 'typeorm';
-import type { AuditLog } from '@titan/application';
+import type { AuditEntry, AuditLog } from '@titan/application';
+import { TypeormAuditTrail } from '../audit/typeorm-audit-trail';
 import { verifyAuditChain } from '../audit/verify-audit-chain';
-import { uniqueId } from './fixtures';
+import { uniqueId, unwrap } from './fixtures';
 
 /** Runs `sql` with the append-only triggers off, as an attacker who owns the table could. */
 async function tamper(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<void> {
@@ -42,6 +43,52 @@ export function auditLogContract(subject: () => { audit: AuditLog; dataSource: D
       const before = await count(dataSource);
       await Promise.all(Array.from({ length: 20 }, (_, i) => audit.record({ action: 'burst', outcome: 'success', actor: null, subject: `n${i}` })));
       assert.equal(await count(dataSource), before + 20);
+    });
+
+    it('pages newest first with an opaque cursor, and names the head', async () => {
+      const { audit, dataSource } = subject();
+      const trail = new TypeormAuditTrail(dataSource);
+      const marker = uniqueId('paged');
+      for (let i = 0; i < 7; i++) await audit.record({ action: 'paged', outcome: 'success', actor: null, subject: marker, reason: String(i) });
+      const head = await trail.head();
+      assert.ok(head);
+      const seen: AuditEntry[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const page: { items: readonly AuditEntry[]; nextCursor: string | null } = unwrap(await trail.list(3, cursor));
+        assert.ok(page.items.length <= 3);
+        assert.ok(page.nextCursor === null || page.items.length === 3);
+        seen.push(...page.items);
+        cursor = page.nextCursor;
+        pages++;
+      } while (cursor !== null && pages < 10_000);
+      const seqs = seen.map((e) => e.seq);
+      assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a), 'newest first');
+      assert.equal(new Set(seqs).size, seqs.length, 'no entry twice');
+      assert.equal(seqs[0], head.seq);
+      assert.equal(seen[0]!.hash, head.hash);
+      assert.equal(seqs[seqs.length - 1], 1, 'down to the first entry');
+      assert.deepEqual(seen.filter((e) => e.subject === marker).map((e) => e.reason), ['6', '5', '4', '3', '2', '1', '0']);
+      for (const bad of ['not-a-cursor!', Buffer.from('a1:0').toString('base64url'), Buffer.from('i1:orders').toString('base64url')]) {
+        const refused = await trail.list(3, bad);
+        assert.equal(!refused.ok && refused.error.code, 'invalid_request', bad);
+      }
+    });
+
+    it('reports the count, the head and the hash at an anchor', async () => {
+      const { audit, dataSource } = subject();
+      const trail = new TypeormAuditTrail(dataSource);
+      await audit.record({ action: 'anchored', outcome: 'success', actor: null, subject: null });
+      const head = await trail.head();
+      await audit.record({ action: 'after-anchor', outcome: 'success', actor: null, subject: null });
+      const verdict = await trail.verify({ anchorSeq: head!.seq });
+      assert.ok(verdict.ok);
+      assert.equal(verdict.anchorHash, head!.hash);
+      assert.equal(verdict.count, head!.seq + 1);
+      assert.equal(verdict.head!.seq, head!.seq + 1);
+      const beyond = await trail.verify({ anchorSeq: verdict.count + 5 });
+      assert.ok(beyond.ok && beyond.anchorHash === null);
     });
 
     it('refuses updates and deletes at the database', async () => {
