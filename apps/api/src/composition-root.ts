@@ -1,11 +1,11 @@
 import {
   AddIdentityKeyUseCase, BootstrapAdminUseCase, ChallengeUseCase, GetIdentityUseCase,
-  GetJwksUseCase, IdentityReader, IssueAccessToken, ListIdentitiesUseCase, MintTokenUseCase, RegisterIdentityUseCase,
+  GetJwksUseCase, IdentityReader, IssueAccessToken, ListAuditUseCase, ListIdentitiesUseCase, MintTokenUseCase, RegisterIdentityUseCase,
   RetireIdentityKeyUseCase, RevokeIdentityUseCase, ListSigningKeysUseCase, RevokeSigningKeyUseCase, RotateSigningKeysUseCase,
   type ChallengeStore, type IdentityChangeBus, type TokenPolicy,
 } from '@titan/application';
 import type { HttpUseCases, ReadinessCheck } from '@titan/adapter-http';
-import { createPersistence } from '@titan/adapter-persistence';
+import { TypeormAuditTrail, createPersistence } from '@titan/adapter-persistence';
 import {
   InMemoryChallengeStore, InProcessIdentityChangeBus, RedisChallengeStore, RedisIdentityChangeBus, closeRedisConnection,
   createRedisConnection, pingRedis, type RedisClient,
@@ -121,12 +121,12 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
     const identities = persistence.identities;
     const audit = persistence.audit;
     if (config.bootstrapAdminJwk !== undefined) {
-      const outcome = await new BootstrapAdminUseCase(identities, digest, clock, audit).execute(config.bootstrapAdminJwk, 'TITAN_BOOTSTRAP_ADMIN_JWK');
+      const outcome = await new BootstrapAdminUseCase(identities, digest, clock).execute(config.bootstrapAdminJwk, 'TITAN_BOOTSTRAP_ADMIN_JWK');
       if (!outcome.ok) throw new ConfigError('TITAN_BOOTSTRAP_ADMIN_JWK', outcome.error.message);
       logger.info({ outcome: outcome.value }, 'admin bootstrap');
     }
 
-    const issueToken = new IssueAccessToken(keyRing, random, clock, policy);
+    const issueToken = new IssueAccessToken(keyRing, random, clock, policy, config.auditMints ? audit : undefined);
     const tokenVerifier = new LocalTokenVerifier(keyRing, clock, {
       issuer: config.issuer,
       maxTokenLifetimeSeconds: Math.max(config.serviceTokenTtlSeconds, config.userTokenTtlSeconds),
@@ -137,12 +137,12 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
     });
 
     const useCases: HttpUseCases = {
-      registerIdentity: new RegisterIdentityUseCase(identities, digest, clock, audit, oauth.clientSecrets),
+      registerIdentity: new RegisterIdentityUseCase(identities, digest, clock, oauth.clientSecrets),
       getIdentity: new GetIdentityUseCase(identities),
       listIdentities: new ListIdentitiesUseCase(identities),
-      addIdentityKey: new AddIdentityKeyUseCase(identities, reader, digest, clock, audit),
-      retireIdentityKey: new RetireIdentityKeyUseCase(identities, reader, audit),
-      revokeIdentity: new RevokeIdentityUseCase(identities, reader, clock, audit),
+      addIdentityKey: new AddIdentityKeyUseCase(identities, reader, digest, clock),
+      retireIdentityKey: new RetireIdentityKeyUseCase(identities, reader),
+      revokeIdentity: new RevokeIdentityUseCase(identities, reader, clock),
       challenge: new ChallengeUseCase(reader, challenges, random, clock, policy),
       mintToken: new MintTokenUseCase(reader, challenges, lane, issueToken, clock, policy, audit, oauth.dpopProofs),
       getJwks: new GetJwksUseCase(keyRing),
@@ -155,6 +155,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
       revokeToken: oauth.revokeToken,
       serverMetadata: oauth.serverMetadata,
       dpopProofs: oauth.dpopProofs,
+      listAudit: new ListAuditUseCase(new TypeormAuditTrail(persistence.dataSource)),
     };
     return { mode: config.databaseUrl ? 'production' : 'embedded', useCases, readinessChecks, close };
   } catch (error) {

@@ -27,6 +27,8 @@ export interface TitanConfig {
   readonly signingAlgorithms: readonly SigningAlgorithm[];
   readonly cryptoLane: 'inline' | 'piscina';
   readonly bootstrapAdminJwk: unknown;
+  /** Write every successful service-token mint to the audit log (default off: the hot path writes nothing). */
+  readonly auditMints: boolean;
   /** Pepper of client-secret hashes and DPoP nonces, unpadded base64url of 32 bytes; required with DATABASE_URL. */
   readonly secretPepper: string | undefined;
   /** `required`: DPoP proofs at the token endpoints must carry a server nonce (RFC 9449 section 8). */
@@ -191,6 +193,7 @@ export function loadConfig(env: Env = process.env): TitanConfig {
     signingAlgorithms: signingAlgorithms(env),
     cryptoLane: oneOf(env, 'TITAN_CRYPTO_LANE', ['inline', 'piscina'] as const, 'inline'),
     bootstrapAdminJwk: bootstrapJwk(env),
+    auditMints: oneOf(env, 'TITAN_AUDIT_MINTS', ['true', 'false'] as const, 'false') === 'true',
     secretPepper,
     dpopNonce: oneOf(env, 'TITAN_DPOP_NONCE', ['required', 'optional'] as const, 'optional'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

@@ -3,10 +3,11 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import {
   AddIdentityKeyUseCase, AuthorizeBearerUseCase, ChallengeUseCase, GetIdentityUseCase, GetJwksUseCase,
-  ListIdentitiesUseCase, MintTokenUseCase, RegisterIdentityUseCase, RetireIdentityKeyUseCase, RevokeIdentityUseCase,
+  ListAuditUseCase, ListIdentitiesUseCase, MintTokenUseCase, RegisterIdentityUseCase, RetireIdentityKeyUseCase, RevokeIdentityUseCase,
 } from '@titan/application';
 import type { Logger } from 'pino';
 import { ListSigningKeysUseCase, RevokeSigningKeyUseCase, RotateSigningKeysUseCase } from '@titan/application';
+import { AuditController } from './audit/audit.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { MediaTypeGuard } from './conventions/media-type.guard';
 import { ApiErrorFilter } from './errors/api-error.filter';
@@ -33,6 +34,7 @@ export interface HttpUseCases extends OAuthUseCases {
   readonly listSigningKeys: ListSigningKeysUseCase;
   readonly rotateSigningKeys: RotateSigningKeysUseCase;
   readonly revokeSigningKey: RevokeSigningKeyUseCase;
+  readonly listAudit: ListAuditUseCase;
 }
 
 export interface TitanHttpOptions {
@@ -61,6 +63,7 @@ export class TitanHttpModule {
       { provide: GetJwksUseCase, useValue: u.getJwks },
       { provide: AuthorizeBearerUseCase, useValue: u.authorizeBearer },
       ...oauthProviders(u),
+      { provide: ListAuditUseCase, useValue: u.listAudit },
       { provide: ListSigningKeysUseCase, useValue: u.listSigningKeys },
       { provide: RotateSigningKeysUseCase, useValue: u.rotateSigningKeys },
       { provide: RevokeSigningKeyUseCase, useValue: u.revokeSigningKey },
@@ -68,7 +71,7 @@ export class TitanHttpModule {
     return {
       module: TitanHttpModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [ChallengeController, MintTokenController, IdentitiesController, JwksController, SigningKeysController, HealthController, ...OAUTH_CONTROLLERS],
+      controllers: [ChallengeController, MintTokenController, IdentitiesController, JwksController, SigningKeysController, HealthController, AuditController, ...OAUTH_CONTROLLERS],
       providers: [
         ...useCases,
         AdminGuard,
