@@ -10,7 +10,8 @@ import {
   InMemoryChallengeStore, InProcessIdentityChangeBus, RedisChallengeStore, RedisIdentityChangeBus, closeRedisConnection,
   createRedisConnection, pingRedis, type RedisClient,
 } from '@titan/adapter-stores';
-import { CryptoRandom, NodeDigest, SystemClock, createCryptoLane } from '@titan/adapter-crypto-lane';
+import { CryptoRandom, NodeDigest, PiscinaCryptoLane, SystemClock, createCryptoLane } from '@titan/adapter-crypto-lane';
+import { MeasuredCryptoLane, TitanMetrics, instrumentUseCases } from '@titan/adapter-observability';
 import { KeyEncryption, LocalTokenVerifier, SigningKeyRing, loadKeyEncryptionKey, startPeriodicTask } from '@titan/adapter-ca';
 import type { Logger } from 'pino';
 import { ConfigError, KEY_REFRESH_SECONDS, keyRotationSchedule, type TitanConfig } from './config/config';
@@ -24,6 +25,8 @@ export interface Titan {
   readonly mode: 'embedded' | 'production';
   readonly useCases: HttpUseCases;
   readonly readinessChecks: readonly ReadinessCheck[];
+  /** Every metric of this instance; the server exposes it at /metrics. */
+  readonly metrics: TitanMetrics;
   /** Closes everything in reverse order of opening. */
   close(): Promise<void>;
 }
@@ -39,6 +42,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
       await closer().catch((error: unknown) => logger.error({ err: error }, 'error while closing'));
     }
   };
+  const metrics = new TitanMetrics();
   try {
     const clock = new SystemClock();
     const random = new CryptoRandom();
@@ -64,7 +68,10 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
     if (config.redisUrl) {
       const redis = createRedisConnection(config.redisUrl, {
         connectionName: 'titan',
-        onError: (error) => logger.warn({ err: { message: error.message } }, 'redis connection error'),
+        onError: (error) => {
+          metrics.dependencyFailed('redis', 'connection');
+          logger.warn({ err: { message: error.message } }, 'redis connection error');
+        },
       });
       closers.push(() => closeRedisConnection(redis));
       sharedRedis = redis;
@@ -87,7 +94,9 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
     }
     closers.push(() => bus.close());
 
-    const lane = createCryptoLane(config.cryptoLane);
+    const innerLane = createCryptoLane(config.cryptoLane);
+    if (innerLane instanceof PiscinaCryptoLane) metrics.setQueueDepthSource(() => innerLane.queueDepth);
+    const lane = new MeasuredCryptoLane(innerLane, config.cryptoLane, metrics);
     closers.push(() => lane.close());
 
     // Production instances share signing keys, so they must share the KEK (config requires TITAN_KEK there).
@@ -110,6 +119,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
     );
     closers.push(() => keySchedule.stop());
     readinessChecks.push({ name: 'signing_key', check: async () => void keyRing.activeKid() });
+    metrics.setSigningKeySource(() => persistence.signingKeys.list());
 
     const reader = new IdentityReader(persistence.identities, bus, {
       maxAgeMs: IDENTITY_CACHE_MAX_AGE_MS,
@@ -157,7 +167,20 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
       dpopProofs: oauth.dpopProofs,
       listAudit: new ListAuditUseCase(new TypeormAuditTrail(persistence.dataSource)),
     };
-    return { mode: config.databaseUrl ? 'production' : 'embedded', useCases, readinessChecks, close };
+    return {
+      mode: config.databaseUrl ? 'production' : 'embedded',
+      // A span per use case (`usecase MintToken`), latency and outcome metrics; the use cases know nothing of it.
+      useCases: instrumentUseCases(useCases, { metrics }),
+      readinessChecks: readinessChecks.map((c) => ({
+        name: c.name,
+        check: () => c.check().catch((error: unknown) => {
+          metrics.dependencyFailed(c.name, 'readiness');
+          throw error;
+        }),
+      })),
+      metrics,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

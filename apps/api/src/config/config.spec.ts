@@ -16,6 +16,17 @@ describe('loadConfig', () => {
     assert.match(c.dataDir, /\/data$/);
   });
 
+  it('exposes no metrics unless a token or a loopback metrics port is configured', () => {
+    const none = loadConfig({});
+    assert.equal(none.metricsToken, undefined);
+    assert.equal(none.metricsPort, undefined);
+    assert.equal(none.metricsHost, '127.0.0.1');
+    const token = 'x'.repeat(32);
+    assert.equal(loadConfig({ TITAN_METRICS_TOKEN: token }).metricsToken, token);
+    assert.equal(loadConfig({ TITAN_METRICS_PORT: '0' }).metricsPort, 0);
+    assert.equal(loadConfig({ TITAN_METRICS_PORT: '9464', TITAN_METRICS_HOST: '0.0.0.0' }).metricsHost, '0.0.0.0');
+  });
+
   it('derives the signing-key schedule and checks its inequality', () => {
     const c = loadConfig({ TITAN_SIGNING_ALGS: 'RS256, ES256', TITAN_KEY_ROTATION_DAYS: '2', TITAN_USER_TOKEN_TTL_SECONDS: '3600' });
     assert.deepEqual(c.signingAlgorithms, ['ES256', 'RS256']);
@@ -61,6 +72,9 @@ describe('loadConfig', () => {
     // 1 day < 86400 s tokens + 30 s skew + 300 s max-age + 3 × 15 s refresh: a token could outlive its key.
     [{ TITAN_KEY_ROTATION_DAYS: '1', TITAN_USER_TOKEN_TTL_SECONDS: '86400' }, 'TITAN_KEY_ROTATION_DAYS'],
     [{ TITAN_KEY_ROTATION_DAYS: '1', TITAN_JWKS_MAX_AGE_SECONDS: '86400' }, 'TITAN_KEY_ROTATION_DAYS'],
+    [{ TITAN_METRICS_TOKEN: 'too-short' }, 'TITAN_METRICS_TOKEN'],
+    [{ TITAN_METRICS_TOKEN: 'a'.repeat(31) + ' ' }, 'TITAN_METRICS_TOKEN'],
+    [{ TITAN_METRICS_PORT: '65536' }, 'TITAN_METRICS_PORT'],
   ];
   for (const [env, variable] of refusals) {
     it(`refuses ${JSON.stringify(env)} naming ${variable}`, () => {

@@ -34,6 +34,12 @@ export interface TitanConfig {
   /** `required`: DPoP proofs at the token endpoints must carry a server nonce (RFC 9449 section 8). */
   readonly dpopNonce: 'required' | 'optional';
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Bearer token for `GET /metrics` on the main port; unset: /metrics is not served there. */
+  readonly metricsToken: string | undefined;
+  /** A separate listener serving only `/metrics` (0 picks a free port); unset: none. */
+  readonly metricsPort: number | undefined;
+  /** Where that listener binds (default `127.0.0.1`: not reachable from other hosts). */
+  readonly metricsHost: string;
 }
 
 /** A configuration problem, always naming the variable. */
@@ -197,5 +203,17 @@ export function loadConfig(env: Env = process.env): TitanConfig {
     secretPepper,
     dpopNonce: oneOf(env, 'TITAN_DPOP_NONCE', ['required', 'optional'] as const, 'optional'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    metricsToken: metricsToken(env),
+    metricsPort: env['TITAN_METRICS_PORT'] ? integer(env, 'TITAN_METRICS_PORT', 0, 0, 65535) : undefined,
+    metricsHost: env['TITAN_METRICS_HOST'] || '127.0.0.1',
   });
+}
+
+function metricsToken(env: Env): string | undefined {
+  const raw = env['TITAN_METRICS_TOKEN'];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[\x21-\x7e]{32,256}$/.test(raw)) {
+    throw new ConfigError('TITAN_METRICS_TOKEN', 'must be 32 to 256 visible ASCII characters; generate one with `openssl rand -hex 32`');
+  }
+  return raw;
 }
