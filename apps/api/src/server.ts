@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { fastifyServerOptions, installResponseHeaders, setupOpenApi } from '@titan/adapter-http';
+import { installHttpObservability, installMetricsRoute, startMetricsListener, type MetricsListener } from '@titan/adapter-observability';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { composeTitan } from './composition-root';
@@ -11,33 +12,47 @@ import { NestPinoLogger } from './logger';
 export interface RunningServer {
   /** Where the server listens, e.g. http://127.0.0.1:8000. */
   readonly url: string;
+  /** The separate metrics listener's `/metrics` URL, when TITAN_METRICS_PORT is set. */
+  readonly metricsUrl?: string;
   /** Stops accepting connections, drains in-flight requests, then closes pools and stores. */
   close(): Promise<void>;
 }
 
 export async function startServer(config: TitanConfig, logger: Logger): Promise<RunningServer> {
   const titan = await composeTitan(config, logger);
+  let metricsListener: MetricsListener | undefined;
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ useCases: titan.useCases, readinessChecks: titan.readinessChecks, logger }),
+      AppModule.register({ useCases: titan.useCases, readinessChecks: titan.readinessChecks, logger, metrics: titan.metrics }),
       new FastifyAdapter(fastifyServerOptions()),
       { logger: new NestPinoLogger(logger), abortOnError: false },
     );
-    installResponseHeaders(app.getHttpAdapter().getInstance());
+    const fastify = app.getHttpAdapter().getInstance();
+    installResponseHeaders(fastify);
+    installHttpObservability(fastify, { metrics: titan.metrics, logger });
+    if (config.metricsToken !== undefined) installMetricsRoute(fastify, { metrics: titan.metrics, token: config.metricsToken });
     setupOpenApi(app, config.issuer);
     await app.listen({ port: config.port, host: config.host });
     const address = app.getHttpServer().address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-    logger.info({ url, issuer: config.issuer, mode: titan.mode }, 'titan listening');
+    if (config.metricsPort !== undefined) {
+      metricsListener = await startMetricsListener({
+        metrics: titan.metrics, token: config.metricsToken, host: config.metricsHost, port: config.metricsPort,
+      });
+    }
+    logger.info({ url, issuer: config.issuer, mode: titan.mode, metrics: metricsListener?.url ?? (config.metricsToken ? `${url}/metrics` : 'off') }, 'titan listening');
     return {
       url,
+      ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
       async close() {
         await app.close();
+        await metricsListener?.close();
         await titan.close();
       },
     };
   } catch (error) {
+    await metricsListener?.close();
     await titan.close();
     throw error;
   }

@@ -6,6 +6,7 @@ import {
   ListAuditUseCase, ListIdentitiesUseCase, MintTokenUseCase, RegisterIdentityUseCase, RetireIdentityKeyUseCase, RevokeIdentityUseCase,
 } from '@titan/application';
 import type { Logger } from 'pino';
+import { OperationalMetrics, noOperationalMetrics } from '@titan/application';
 import { ListSigningKeysUseCase, RevokeSigningKeyUseCase, RotateSigningKeysUseCase } from '@titan/application';
 import { AuditController } from './audit/audit.controller';
 import { AdminGuard } from './auth/admin.guard';
@@ -41,6 +42,8 @@ export interface TitanHttpOptions {
   readonly useCases: HttpUseCases;
   readonly readinessChecks: readonly ReadinessCheck[];
   readonly logger: Logger;
+  /** Counters guards and limiters feed (rate-limit rejections, dependency failures); injectable as `OperationalMetrics`. */
+  readonly metrics?: OperationalMetrics;
 }
 
 /**
@@ -76,6 +79,7 @@ export class TitanHttpModule {
         ...useCases,
         AdminGuard,
         { provide: READINESS_CHECKS, useValue: options.readinessChecks },
+        { provide: OperationalMetrics, useValue: options.metrics ?? noOperationalMetrics },
         { provide: APP_FILTER, useValue: new ApiErrorFilter(options.logger) },
         { provide: APP_GUARD, useClass: MediaTypeGuard },
         {
