@@ -92,6 +92,9 @@ export class DpopProofVerifier {
     });
     if (!signed) return invalid('dpop_signature_invalid');
 
+    // The proof's jti first: a replayed proof is a replay, whatever its nonce; a proof refused for
+    // its nonce is spent too, which costs an honest client nothing (it signs a new one with the nonce).
+    if (!(await this.replays.markOnce(`dpop:${jkt}:${proof.jti}`, this.maxAge + this.skew))) return invalid('dpop_jti_replayed');
     if (request.enforceNonce) {
       const needNonce = err(domainError('use_dpop_nonce', 'the authorization server requires a DPoP nonce; use the DPoP-Nonce header value'));
       if (proof.nonce === undefined) {
@@ -100,7 +103,6 @@ export class DpopProofVerifier {
         return err(domainError('use_dpop_nonce', 'the DPoP nonce is unknown, expired or already used; use the DPoP-Nonce header value', 'dpop_nonce_invalid'));
       }
     }
-    if (!(await this.replays.markOnce(`dpop:${jkt}:${proof.jti}`, this.maxAge + this.skew))) return invalid('dpop_jti_replayed');
     return ok({ jkt });
   }
 }
