@@ -20,10 +20,11 @@ export interface RunningServer {
 
 export async function startServer(config: TitanConfig, logger: Logger): Promise<RunningServer> {
   const titan = await composeTitan(config, logger);
+  const drainState = { draining: false };
   let metricsListener: MetricsListener | undefined;
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ useCases: titan.useCases, readinessChecks: titan.readinessChecks, logger, metrics: titan.metrics }),
+      AppModule.register({ useCases: titan.useCases, readinessChecks: titan.readinessChecks, drainState, logger, metrics: titan.metrics }),
       new FastifyAdapter(fastifyServerOptions()),
       { logger: new NestPinoLogger(logger), abortOnError: false },
     );
@@ -46,6 +47,10 @@ export async function startServer(config: TitanConfig, logger: Logger): Promise<
       url,
       ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),
       async close() {
+        // Readiness goes red first; after the delay the listener closes and in-flight requests
+        // finish (Fastify waits for them); only then do pools, stores and workers close.
+        drainState.draining = true;
+        if (config.shutdownDelaySeconds > 0) await new Promise((r) => setTimeout(r, config.shutdownDelaySeconds * 1000));
         await app.close();
         await metricsListener?.close();
         await titan.close();

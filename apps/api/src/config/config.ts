@@ -27,12 +27,14 @@ export interface TitanConfig {
   readonly signingAlgorithms: readonly SigningAlgorithm[];
   readonly cryptoLane: 'inline' | 'piscina';
   readonly bootstrapAdminJwk: unknown;
-  /** Write every successful service-token mint to the audit log (default off: the hot path writes nothing). */
-  readonly auditMints: boolean;
   /** Pepper of client-secret hashes and DPoP nonces, unpadded base64url of 32 bytes; required with DATABASE_URL. */
   readonly secretPepper: string | undefined;
   /** `required`: DPoP proofs at the token endpoints must carry a server nonce (RFC 9449 section 8). */
   readonly dpopNonce: 'required' | 'optional';
+  /** Write every successful service-token mint to the audit log (default off: the hot path writes nothing). */
+  readonly auditMints: boolean;
+  /** Seconds between readiness turning red and the listener closing, so load balancers move away. */
+  readonly shutdownDelaySeconds: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Bearer token for `GET /metrics` on the main port; unset: /metrics is not served there. */
   readonly metricsToken: string | undefined;
@@ -199,9 +201,10 @@ export function loadConfig(env: Env = process.env): TitanConfig {
     signingAlgorithms: signingAlgorithms(env),
     cryptoLane: oneOf(env, 'TITAN_CRYPTO_LANE', ['inline', 'piscina'] as const, 'inline'),
     bootstrapAdminJwk: bootstrapJwk(env),
-    auditMints: oneOf(env, 'TITAN_AUDIT_MINTS', ['true', 'false'] as const, 'false') === 'true',
     secretPepper,
     dpopNonce: oneOf(env, 'TITAN_DPOP_NONCE', ['required', 'optional'] as const, 'optional'),
+    auditMints: oneOf(env, 'TITAN_AUDIT_MINTS', ['true', 'false'] as const, 'false') === 'true',
+    shutdownDelaySeconds: integer(env, 'TITAN_SHUTDOWN_DELAY_SECONDS', 0, 0, 120),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     metricsToken: metricsToken(env),
     metricsPort: env['TITAN_METRICS_PORT'] ? integer(env, 'TITAN_METRICS_PORT', 0, 0, 65535) : undefined,

@@ -5,5 +5,8 @@ export * from './errors/api-error';
 export * from './errors/domain-error.mapper';
 export * from './errors/api-error.filter';
 export * from './health/health.controller';
+export * from './health/readiness-check';
+export * from './health/dependency-monitor';
+export * from './health/fail-closed.guard';
 export * from './openapi/openapi';
 export * from './oauth/oauth.providers';

@@ -14,11 +14,14 @@ import { MediaTypeGuard } from './conventions/media-type.guard';
 import { ApiErrorFilter } from './errors/api-error.filter';
 import { ChallengeController } from './handshake/challenge.controller';
 import { MintTokenController } from './handshake/mint-token.controller';
-import { HealthController, READINESS_CHECKS, type ReadinessCheck } from './health/health.controller';
+import { DependencyMonitor } from './health/dependency-monitor';
+import { FailClosedGuard } from './health/fail-closed.guard';
+import { HealthController } from './health/health.controller';
+import { DRAIN_STATE, READINESS_CHECKS, type DrainState, type ReadinessCheck } from './health/readiness-check';
 import { IdentitiesController } from './identities/identities.controller';
 import { JwksController } from './jwks/jwks.controller';
-import { OAUTH_CONTROLLERS, oauthProviders, type OAuthUseCases } from './oauth/oauth.providers';
 import { SigningKeysController } from './keys/signing-keys.controller';
+import { OAUTH_CONTROLLERS, oauthProviders, type OAuthUseCases } from './oauth/oauth.providers';
 
 /** The use cases the HTTP adapter drives, built by the composition root. */
 export interface HttpUseCases extends OAuthUseCases {
@@ -41,6 +44,8 @@ export interface HttpUseCases extends OAuthUseCases {
 export interface TitanHttpOptions {
   readonly useCases: HttpUseCases;
   readonly readinessChecks: readonly ReadinessCheck[];
+  /** Flipped by the server when shutdown begins: readiness answers 503 from then on. */
+  readonly drainState: DrainState;
   readonly logger: Logger;
   /** Counters guards and limiters feed (rate-limit rejections, dependency failures); injectable as `OperationalMetrics`. */
   readonly metrics?: OperationalMetrics;
@@ -65,11 +70,11 @@ export class TitanHttpModule {
       { provide: MintTokenUseCase, useValue: u.mintToken },
       { provide: GetJwksUseCase, useValue: u.getJwks },
       { provide: AuthorizeBearerUseCase, useValue: u.authorizeBearer },
-      ...oauthProviders(u),
-      { provide: ListAuditUseCase, useValue: u.listAudit },
       { provide: ListSigningKeysUseCase, useValue: u.listSigningKeys },
       { provide: RotateSigningKeysUseCase, useValue: u.rotateSigningKeys },
       { provide: RevokeSigningKeyUseCase, useValue: u.revokeSigningKey },
+      ...oauthProviders(u),
+      { provide: ListAuditUseCase, useValue: u.listAudit },
     ];
     return {
       module: TitanHttpModule,
@@ -79,7 +84,10 @@ export class TitanHttpModule {
         ...useCases,
         AdminGuard,
         { provide: READINESS_CHECKS, useValue: options.readinessChecks },
+        { provide: DRAIN_STATE, useValue: options.drainState },
         { provide: OperationalMetrics, useValue: options.metrics ?? noOperationalMetrics },
+        DependencyMonitor,
+        FailClosedGuard,
         { provide: APP_FILTER, useValue: new ApiErrorFilter(options.logger) },
         { provide: APP_GUARD, useClass: MediaTypeGuard },
         {
