@@ -9,7 +9,19 @@ import { checkKeyRotationSchedule, serviceTokenClaim, type KeyRotationSchedule, 
 import { KeyEncryption, LocalTokenVerifier, SigningKeyRing } from '@titan/adapter-ca';
 import { createCryptoLane } from '@titan/adapter-crypto-lane';
 import { createPersistence, type Persistence } from '@titan/adapter-persistence';
-import { createIsolatedSchema, ManualClock, postgresRequirement, type IsolatedSchema } from '@titan/testing';
+
+// The app may not import the test kit (module boundaries): a manual clock and a throwaway schema, inline.
+class ManualClock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current.getTime());
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+const POSTGRES_URL = process.env['TITAN_TEST_DATABASE_URL'];
+if (!POSTGRES_URL && process.env['TITAN_TEST_REQUIRE_INFRA'] === '1') throw new Error('TITAN_TEST_DATABASE_URL is required (TITAN_TEST_REQUIRE_INFRA=1)');
 
 /**
  * The rotation test of issue 3: the real key ring on the real repository (PGlite and PostgreSQL),
@@ -208,19 +220,18 @@ rotationSuite('the embedded database (PGlite)', async () => {
   };
 });
 
-const pg = postgresRequirement();
 rotationSuite('PostgreSQL', async () => {
-  const schema: IsolatedSchema = await createIsolatedSchema(pg.url!);
+  const schema = `titan_rotation_${randomBytes(6).toString('hex')}`;
   const [first, second] = await Promise.all([
-    createPersistence({ databaseUrl: pg.url!, schema: schema.schema }),
-    createPersistence({ databaseUrl: pg.url!, schema: schema.schema }),
+    createPersistence({ databaseUrl: POSTGRES_URL!, schema }),
+    createPersistence({ databaseUrl: POSTGRES_URL!, schema }),
   ]);
   return {
     instances: [first, second],
     async close() {
+      await first.dataSource.query(`DROP SCHEMA "${schema}" CASCADE`).catch(() => undefined);
       await first.close();
       await second.close();
-      await schema.drop();
     },
   };
-}, pg.skip);
+}, POSTGRES_URL ? false : 'PostgreSQL not configured (set TITAN_TEST_DATABASE_URL)');
