@@ -26,6 +26,7 @@ const TASK_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const KEY_STATES = ['next', 'active', 'retired', 'removed', 'revoked'] as const;
 const KEY_READ_TIMEOUT_MS = 1000;
+const KEY_READ_REUSE_MS = 1000;
 /** Only keys still in the JWKS get an age series, so kids that left it do not linger. */
 const PUBLISHED_STATES = new Set(['next', 'active', 'retired']);
 
@@ -52,6 +53,7 @@ export class TitanMetrics implements OperationalMetrics {
   private queueDepth: () => number = () => 0;
   private signingKeys: () => Promise<readonly SigningKeySample[]> = async () => [];
   private lastKeys: readonly SigningKeySample[] = [];
+  private keyRead: { readonly at: number; readonly keys: Promise<readonly SigningKeySample[]> } | undefined;
 
   constructor(options: TitanMetricsOptions = {}) {
     const registers = [this.registry];
@@ -86,15 +88,11 @@ export class TitanMetrics implements OperationalMetrics {
       registers,
       collect: () => queueDepth.set(this.queueDepth()),
     });
-    const keyAge = new Gauge<'kid' | 'alg' | 'state'>({
+    // Both key gauges come from one repository read per scrape (see readSigningKeys).
+    const keyAge: Gauge<'kid' | 'alg' | 'state'> = new Gauge<'kid' | 'alg' | 'state'>({
       name: `${METRIC_PREFIX}signing_key_age_seconds`,
       help: 'Age of each published signing key (states next, active, retired)',
       labelNames: ['kid', 'alg', 'state'], registers,
-    });
-    const keyStates: Gauge<'state'> = new Gauge<'state'>({
-      name: `${METRIC_PREFIX}signing_keys`,
-      help: 'Signing keys by lifecycle state',
-      labelNames: ['state'], registers,
       collect: async () => {
         const keys = await this.readSigningKeys();
         keyAge.reset();
@@ -104,6 +102,14 @@ export class TitanMetrics implements OperationalMetrics {
             keyAge.set({ kid: key.kid, alg: key.alg, state: key.state }, Math.max(0, (now - key.createdAt.getTime()) / 1000));
           }
         }
+      },
+    });
+    const keyStates: Gauge<'state'> = new Gauge<'state'>({
+      name: `${METRIC_PREFIX}signing_keys`,
+      help: 'Signing keys by lifecycle state',
+      labelNames: ['state'], registers,
+      collect: async () => {
+        const keys = await this.readSigningKeys();
         for (const state of KEY_STATES) keyStates.set({ state }, keys.filter((k) => k.state === state).length);
       },
     });
@@ -167,8 +173,17 @@ export class TitanMetrics implements OperationalMetrics {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 
-  /** A scrape must not fail because the database is down: the last known keys are shown instead. */
-  private async readSigningKeys(): Promise<readonly SigningKeySample[]> {
+  /**
+   * One read serves both key gauges of a scrape (reads less than a second apart share it). A scrape
+   * must not fail because the database is down: the last known keys are shown instead.
+   */
+  private readSigningKeys(): Promise<readonly SigningKeySample[]> {
+    const now = Date.now();
+    if (this.keyRead === undefined || now - this.keyRead.at > KEY_READ_REUSE_MS) this.keyRead = { at: now, keys: this.fetchSigningKeys() };
+    return this.keyRead.keys;
+  }
+
+  private async fetchSigningKeys(): Promise<readonly SigningKeySample[]> {
     let timer: NodeJS.Timeout | undefined;
     try {
       this.lastKeys = await Promise.race([
