@@ -26,6 +26,7 @@ const TASK_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 const KEY_STATES = ['next', 'active', 'retired', 'removed', 'revoked'] as const;
 const KEY_READ_TIMEOUT_MS = 1000;
+const MAX_CACHED_CHILDREN = 2048;
 const KEY_READ_REUSE_MS = 1000;
 /** Only keys still in the JWKS get an age series, so kids that left it do not linger. */
 const PUBLISHED_STATES = new Set(['next', 'active', 'retired']);
@@ -52,6 +53,7 @@ export class TitanMetrics implements OperationalMetrics {
   private readonly rateLimitRejections: Counter<'limiter'>;
   private queueDepth: () => number = () => 0;
   private signingKeys: () => Promise<readonly SigningKeySample[]> = async () => [];
+  private readonly children = new Map<object, Map<string, unknown>>();
   private lastKeys: readonly SigningKeySample[] = [];
   private keyRead: { readonly at: number; readonly keys: Promise<readonly SigningKeySample[]> } | undefined;
 
@@ -137,27 +139,29 @@ export class TitanMetrics implements OperationalMetrics {
   }
 
   handshake(step: 'challenge' | 'proof', outcome: Outcome, reason: string): void {
-    this.handshakes.inc({ step, outcome, reason: this.reasons.of(reason) });
+    this.child(this.handshakes, `${step}|${outcome}|${reason}`, () => ({ step, outcome, reason: this.reasons.of(reason) })).inc();
   }
 
   tokenRequest(endpoint: 'native' | 'oauth', grantType: string, outcome: Outcome, reason: string): void {
-    this.tokenRequests.inc({ endpoint, grant_type: this.grantTypes.of(grantType), outcome, reason: this.reasons.of(reason) });
+    this.child(this.tokenRequests, `${endpoint}|${grantType}|${outcome}|${reason}`, () => ({
+      endpoint, grant_type: this.grantTypes.of(grantType), outcome, reason: this.reasons.of(reason),
+    })).inc();
   }
 
   useCase(name: string, result: 'success' | 'failure' | 'error', seconds: number): void {
-    this.useCaseDuration.observe({ use_case: name, result }, seconds);
+    this.child(this.useCaseDuration, `${name}|${result}`, () => ({ use_case: name, result })).observe(seconds);
   }
 
   httpRequest(method: string, route: string | undefined, status: number, seconds: number): void {
-    this.httpDuration.observe({
+    this.child(this.httpDuration, `${method}|${route}|${status}`, () => ({
       method: KNOWN_METHODS.has(method) ? method : 'OTHER',
       route: route === undefined ? 'unmatched' : this.routes.of(route),
       status_class: `${Math.trunc(status / 100)}xx`,
-    }, seconds);
+    })).observe(seconds);
   }
 
   cryptoTask(operation: 'verify' | 'sign', lane: string, seconds: number): void {
-    this.laneTaskDuration.observe({ operation, lane }, seconds);
+    this.child(this.laneTaskDuration, `${operation}|${lane}`, () => ({ operation, lane })).observe(seconds);
   }
 
   dependencyFailed(dependency: string, source: 'request' | 'connection' | 'readiness' = 'request'): void {
@@ -166,6 +170,23 @@ export class TitanMetrics implements OperationalMetrics {
 
   rateLimitRejected(limiter: string): void {
     this.rateLimitRejections.inc({ limiter: this.limiters.of(limiter) });
+  }
+
+  /**
+   * The labelled child of a metric, cached by a key of the raw inputs: prom-client hashes and
+   * validates a label object on every call, which costs microseconds; a Map lookup does not. The
+   * cache is as bounded as the label values (raw inputs beyond the bounds all map to `other`, but
+   * each raw key is cached: hence the cap, past which children are looked up uncached).
+   */
+  private child<C>(metric: { labels(labels: Record<string, string>): C }, key: string, labels: () => Record<string, string>): C {
+    let cache = this.children.get(metric);
+    if (cache === undefined) this.children.set(metric, (cache = new Map()));
+    let child = cache.get(key) as C | undefined;
+    if (child === undefined) {
+      child = metric.labels(labels());
+      if (cache.size < MAX_CACHED_CHILDREN) cache.set(key, child);
+    }
+    return child;
   }
 
   /** The text exposition format. */
