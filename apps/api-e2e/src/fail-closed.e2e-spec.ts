@@ -19,7 +19,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number 
 
 async function until(what: string, predicate: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
+  while (!(await predicate().catch(() => false))) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -90,16 +90,19 @@ describe('fail closed and heal (production mode)', { skip: pg.skip || privateRed
     await proxy.cut();
     await until('readiness red', async () => (await status(`${titan.url}/health/ready`)) === 503);
     assert.equal(await status(`${titan.url}/health/live`), 200);
-    const { value, ms } = await timed(() => handshake(titan.url, titan.issuer, 'steady', serviceKey).catch((e: Error) => ({ status: 0, body: { error: e.message } })));
-    assert.equal(value.status, 503, JSON.stringify(value.body));
-    assert.ok(ms < FAST_MS, `refused in ${Math.round(ms)} ms`);
+    for (const path of ['/v1/zkp/challenge', '/v1/zkp/token']) {
+      const body = path.endsWith('challenge') ? { identityId: 'steady' } : { identityId: 'steady', challengeId: 'x', signature: Buffer.alloc(64, 1).toString('base64url') };
+      const { value, ms } = await timed(() => call(titan.url, 'POST', path, body));
+      assert.equal(value.status, 503, `${path}: ${JSON.stringify(value.body)}`);
+      assert.ok(ms < FAST_MS, `${path} refused in ${Math.round(ms)} ms`);
+    }
     const list = await timed(() => call(titan.url, 'GET', '/v1/identities', undefined, bearer(admin)));
     assert.equal(list.value.status, 503, `a database read answers 503, not 500: ${JSON.stringify(list.value.body)}`);
     assert.ok(list.ms < 12_000, `refused in ${Math.round(list.ms)} ms (bounded by the connect timeout)`);
 
     await proxy.restore();
     await until('readiness green', async () => (await status(`${titan.url}/health/ready`)) === 200, 30_000);
-    assert.equal((await handshake(titan.url, titan.issuer, 'steady', serviceKey)).status, 200);
+    await until('handshake works again', async () => (await handshake(titan.url, titan.issuer, 'steady', serviceKey)).status === 200);
     assert.equal((await call(titan.url, 'POST', '/v1/identities', { id: 'after-outage', publicKey: newServiceKey().publicJwk }, bearer(admin))).status, 201);
   });
 });

@@ -32,18 +32,22 @@ export class DependencyMonitor implements OnModuleInit, OnModuleDestroy {
     return null;
   }
 
+  /** Runs one check now and records its verdict (readiness probes go through here too). */
+  async run(check: ReadinessCheck): Promise<void> {
+    try {
+      await withTimeout(check.check(), PROBE_TIMEOUT_MS);
+      this.failing.delete(check.name);
+    } catch (error) {
+      this.failing.add(check.name);
+      throw error;
+    }
+  }
+
   private async probe(): Promise<void> {
     if (this.probing) return;
     this.probing = true;
     try {
-      await Promise.all(this.checks.map(async (check) => {
-        try {
-          await withTimeout(check.check(), PROBE_TIMEOUT_MS);
-          this.failing.delete(check.name);
-        } catch {
-          this.failing.add(check.name);
-        }
-      }));
+      await Promise.all(this.checks.map((check) => this.run(check).catch(() => undefined)));
     } finally {
       this.probing = false;
     }

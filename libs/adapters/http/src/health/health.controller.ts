@@ -2,9 +2,9 @@ import { Controller, Get, Inject, Res, ServiceUnavailableException } from '@nest
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
+import { DependencyMonitor } from './dependency-monitor';
 import { DRAIN_STATE, READINESS_CHECKS, type DrainState, type ReadinessCheck } from './readiness-check';
 
-const CHECK_TIMEOUT_MS = 2000;
 
 @ApiTags('operations')
 @Controller('health')
@@ -14,6 +14,7 @@ export class HealthController {
     private readonly indicators: HealthIndicatorService,
     @Inject(READINESS_CHECKS) private readonly checks: readonly ReadinessCheck[],
     @Inject(DRAIN_STATE) private readonly drain: DrainState,
+    private readonly monitor: DependencyMonitor,
   ) {}
 
   @Get('live')
@@ -34,7 +35,7 @@ export class HealthController {
     }
     try {
       return await this.health.check(
-        this.checks.map((c) => () => this.indicators.check(c.name).attempt(() => c.check()).withTimeout(CHECK_TIMEOUT_MS)),
+        this.checks.map((c) => () => this.indicators.check(c.name).attempt(() => this.monitor.run(c))),
       );
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
