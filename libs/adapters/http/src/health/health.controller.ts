@@ -5,7 +5,6 @@ import type { FastifyReply } from 'fastify';
 import { DependencyMonitor } from './dependency-monitor';
 import { DRAIN_STATE, READINESS_CHECKS, type DrainState, type ReadinessCheck } from './readiness-check';
 
-
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
