@@ -38,15 +38,14 @@ describe('a traced handshake (production mode)', { skip: infra ? false : 'SKIPPE
 
   before(async () => {
     tracing = await startTracing({}, { spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-    const { createIsolatedSchema, createIsolatedRedisPrefix } = await import('@titan/testing');
     const { loadConfig } = await import('./config/config.js');
     const { startServer } = await import('./server.js');
-    const schema = await createIsolatedSchema(process.env['TITAN_TEST_DATABASE_URL']!);
-    const prefix = createIsolatedRedisPrefix(process.env['TITAN_TEST_REDIS_URL']!);
+    // Titan creates its schema; the test drops it. Redis keys under the prefix all carry TTLs.
+    const schema = `titan_trace_${process.pid}_${randomBytes(4).toString('hex')}`;
     const config = loadConfig({
       PORT: '0', HOST: '127.0.0.1', TITAN_ISSUER: ISSUER,
-      DATABASE_URL: process.env['TITAN_TEST_DATABASE_URL'], TITAN_DATABASE_SCHEMA: schema.schema,
-      REDIS_URL: process.env['TITAN_TEST_REDIS_URL'], TITAN_REDIS_PREFIX: prefix.prefix,
+      DATABASE_URL: process.env['TITAN_TEST_DATABASE_URL'], TITAN_DATABASE_SCHEMA: schema,
+      REDIS_URL: process.env['TITAN_TEST_REDIS_URL'], TITAN_REDIS_PREFIX: `titan-trace-test:${randomBytes(4).toString('hex')}:`,
       TITAN_KEK: randomBytes(32).toString('base64url'), TITAN_SECRET_PEPPER: randomBytes(32).toString('base64url'),
       TITAN_BOOTSTRAP_ADMIN_JWK: JSON.stringify(key.publicKey.export({ format: 'jwk' })),
     });
@@ -58,8 +57,10 @@ describe('a traced handshake (production mode)', { skip: infra ? false : 'SKIPPE
     });
     server = await startServer(config, pino({ level: 'info', mixin: traceLogFields }, sink));
     cleanup = async () => {
-      await schema.drop();
-      await prefix.cleanup();
+      const { Client } = await import('pg');
+      const client = new Client({ connectionString: process.env['TITAN_TEST_DATABASE_URL'] });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
     };
   });
   after(async () => {
