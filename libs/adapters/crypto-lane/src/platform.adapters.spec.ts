@@ -21,6 +21,20 @@ describe('Node platform adapters', () => {
     assert.notDeepEqual(a, random.bytes(32));
   });
 
+  it('CryptoRandom never hands out the same bytes twice across pool refills, and serves large requests', () => {
+    const random = new CryptoRandom();
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const b = random.bytes(16);
+      assert.equal(b.buffer.byteLength, 16);
+      seen.add(Buffer.from(b).toString('hex'));
+    }
+    assert.equal(seen.size, 2000);
+    const big = random.bytes(100_000);
+    assert.equal(big.length, 100_000);
+    assert.ok(big.some((x) => x !== 0));
+  });
+
   it('NodeDigest is SHA-256 as unpadded base64url', () => {
     assert.equal(new NodeDigest().sha256Base64Url('abc'), 'ungWv48Bz-pBQUDeXa4iI7ADYaOWF3qctBD_YfIAFa0');
   });
