@@ -33,6 +33,8 @@ export interface LoadResult {
   readonly memory: MemorySample | null;
   /** Failed operations by HTTP status (or `exception`). */
   readonly errors: Readonly<Record<string, number>>;
+  /** The measured window on CLOCK_MONOTONIC in microseconds (the clock of V8 .cpuprofile timestamps). */
+  readonly windowUs: readonly [number, number];
 }
 
 const percentile = (sorted: Float64Array, p: number): number =>
@@ -76,12 +78,14 @@ export async function runLoad(op: Operation, options: LoadOptions): Promise<Load
   const cpu0 = pid ? cpuSeconds(pid) : selfCpuSeconds();
   const self0 = selfCpuSeconds();
   const t0 = performance.now();
+  const w0 = Number(process.hrtime.bigint() / 1000n);
   measuring = true;
   const deadline = t0 + options.durationMs;
   for (let now = t0; !stopping && now < deadline; now = performance.now()) {
     await new Promise((r) => setTimeout(r, Math.min(20, deadline - now)));
   }
   const seconds = (performance.now() - t0) / 1000;
+  const w1 = Number(process.hrtime.bigint() / 1000n);
   const cpu1 = pid ? cpuSeconds(pid) : selfCpuSeconds();
   const self1 = selfCpuSeconds();
   const mem = pid ? memory(pid) : null;
@@ -104,5 +108,6 @@ export async function runLoad(op: Operation, options: LoadOptions): Promise<Load
     clientCpuSecondsPerOp: ops ? (self1 - self0) / ops : NaN,
     memory: mem,
     errors,
+    windowUs: [w0, w1],
   };
 }

@@ -86,6 +86,8 @@ const RATIO_PAIRS: ReadonlyArray<readonly [string, ScenarioName, TargetName, Sce
   ['JWKS: Titan production / floor', 'jwks', 'titan-production', 'jwks', 'floor'],
   ['handshake: Titan production piscina / inline', 'handshake', 'titan-production-piscina', 'handshake', 'titan-production'],
   ['handshake: Titan embedded piscina / inline', 'handshake', 'titan-embedded-piscina', 'handshake', 'titan-embedded'],
+  ['handshake: Titan production B build / A build', 'handshake', 'titan-production-b', 'handshake', 'titan-production'],
+  ['handshake: Titan embedded B build / A build', 'handshake', 'titan-embedded-b', 'handshake', 'titan-embedded'],
 ];
 
 export function ratios(suite: SuiteResult): Ratio[] {
@@ -114,6 +116,8 @@ const LABELS: Record<TargetName, string> = {
   'titan-embedded-piscina': 'Titan embedded (piscina)',
   peer: 'node-oidc-provider',
   floor: 'floor (node:http)',
+  'titan-embedded-b': 'Titan embedded (B build)',
+  'titan-production-b': 'Titan production (B build)',
 };
 
 export function markdown(suite: SuiteResult): string {

@@ -80,6 +80,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
             });
             runs.push({ round, scenario: scenarioName, target: target.name, result });
             const errors = Object.entries(result.errors).map(([k, v]) => `${k}x${v}`).join(' ') || 'no errors';
+            if (options.nodeArgs?.[target.name]?.includes('--cpu-prof')) {
+              log(`profile window ${target.name} pid ${target.pid}: --from ${result.windowUs[0]} --to ${result.windowUs[1]}`);
+            }
             log(
               `round ${round} ${scenarioName} ${target.name}: ${result.opsPerSecond.toFixed(0)}/s, ` +
                 `${result.opsPerCpuSecond.toFixed(0)}/CPU-s, p50 ${result.p50Ms.toFixed(2)} p99 ${result.p99Ms.toFixed(2)} ms, ${errors}`,

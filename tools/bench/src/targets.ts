@@ -12,7 +12,13 @@ import { newKey, proofMessage, signP1363, type BenchKey } from './keys';
 /** Compiled entry point of the API, exactly what `pnpm start` runs (BENCH_API_MAIN: another build, e.g. a worktree). */
 export const API_MAIN = process.env['BENCH_API_MAIN'] ? resolve(process.env['BENCH_API_MAIN']) : resolve(__dirname, '../../../apps/api/dist/main.js');
 
-export const TARGET_NAMES = ['titan-embedded', 'titan-production', 'titan-production-piscina', 'titan-embedded-piscina', 'peer', 'floor'] as const;
+/** Another build of the API for A/B comparisons of a code change in the same run (`*-b` targets). */
+export const API_MAIN_B = process.env['BENCH_API_MAIN_B'] ? resolve(process.env['BENCH_API_MAIN_B']) : undefined;
+
+export const TARGET_NAMES = [
+  'titan-embedded', 'titan-production', 'titan-production-piscina', 'titan-embedded-piscina', 'peer', 'floor',
+  'titan-embedded-b', 'titan-production-b',
+] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 export type TargetKind = 'titan' | 'peer' | 'floor';
 
@@ -144,7 +150,7 @@ export async function startTitan(name: TargetName, options: TargetOptions): Prom
     LOG_LEVEL: 'warn',
     TITAN_SERVICE_TOKEN_TTL_SECONDS: '3600',
     TITAN_BOOTSTRAP_ADMIN_JWK: JSON.stringify(admin.publicJwk),
-    TITAN_CRYPTO_LANE: name.endsWith('piscina') ? 'piscina' : 'inline',
+    TITAN_CRYPTO_LANE: name.includes('piscina') ? 'piscina' : 'inline',
     ...options.env,
   };
   if (production) {
@@ -167,7 +173,9 @@ export async function startTitan(name: TargetName, options: TargetOptions): Prom
     env['TITAN_DATA_DIR'] = dir;
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   }
-  const spawned = spawnNode(API_MAIN, options.nodeArgs ?? [], env);
+  const main = name.endsWith('-b') ? API_MAIN_B : API_MAIN;
+  if (!main) throw new Error(`${name} needs BENCH_API_MAIN_B (the other build's apps/api/dist/main.js)`);
+  const spawned = spawnNode(main, options.nodeArgs ?? [], env);
   const cleanup = async (): Promise<void> => {
     await spawned.stop();
     for (const c of cleanups) await c().catch((e: unknown) => process.stderr.write(`bench cleanup: ${String(e)}\n`));
