@@ -6,6 +6,9 @@ import { accessTokenHash, assertionParams, clientAssertion, dpopProof, now, payl
 import { newServiceKey, signProof, type ServiceKey } from './support/service-key';
 import { startTitan, type TitanProcess } from './support/titan-process';
 
+/** The embedded database can take tens of seconds to open on a loaded CI machine. */
+const READY_TIMEOUT_MS = 150_000;
+
 /**
  * DPoP (RFC 9449) bound to the ENROLLED key (PRODUCT.md section 6), with server nonces required
  * (`TITAN_DPOP_NONCE=required`): both token endpoints, introspection's `cnf`, and Titan's own
@@ -42,7 +45,7 @@ for (const mode of allModes()) {
     before(async () => {
       const setup = await mode.setup();
       teardown = setup.teardown;
-      titan = await startTitan({ ...setup.env, TITAN_DPOP_NONCE: 'required', TITAN_BOOTSTRAP_ADMIN_JWK: JSON.stringify(adminKey.publicJwk) });
+      titan = await startTitan({ ...setup.env, TITAN_DPOP_NONCE: 'required', TITAN_BOOTSTRAP_ADMIN_JWK: JSON.stringify(adminKey.publicJwk) }, READY_TIMEOUT_MS);
       tokenUrl = `${titan.issuer}/oauth2/token`;
       const c = await challenge(titan.url, 'admin', { audience: titan.issuer, scope: 'titan:admin' });
       const admin = await call(titan.url, 'POST', '/v1/zkp/token', { identityId: 'admin', challengeId: c.challengeId, signature: signProof(adminKey, titan.issuer, 'admin', c.challengeId, c.nonce) });

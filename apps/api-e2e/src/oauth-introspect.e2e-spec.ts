@@ -7,6 +7,9 @@ import { assertionParams, clientAssertion, now, payloadOf, postForm, signJws } f
 import { newServiceKey } from './support/service-key';
 import { startTitan, type TitanProcess } from './support/titan-process';
 
+/** The embedded database can take tens of seconds to open on a loaded CI machine. */
+const READY_TIMEOUT_MS = 150_000;
+
 const INACTIVE = { active: false };
 const b64u = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
@@ -52,8 +55,8 @@ for (const mode of allModes()) {
       const setup = await mode.setup();
       teardown = setup.teardown;
       const env = { ...setup.env, TITAN_BOOTSTRAP_ADMIN_JWK: JSON.stringify(adminKey.publicJwk) };
-      titan = await startTitan(env);
-      if (mode.name === 'production') second = await startTitan({ ...setup.env, TITAN_ISSUER: titan.issuer });
+      titan = await startTitan(env, READY_TIMEOUT_MS);
+      if (mode.name === 'production') second = await startTitan({ ...setup.env, TITAN_ISSUER: titan.issuer }, READY_TIMEOUT_MS);
       admin = await adminToken(titan.url, titan.issuer, adminKey);
       for (const [id, key, extra] of [
         ['rs', rsKey, {}],

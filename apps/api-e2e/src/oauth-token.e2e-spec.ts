@@ -8,6 +8,9 @@ import { JWT_BEARER, assertionParams, clientAssertion, now, payloadOf, postForm 
 import { newServiceKey } from './support/service-key';
 import { startTitan, type TitanProcess } from './support/titan-process';
 
+/** The embedded database can take tens of seconds to open on a loaded CI machine. */
+const READY_TIMEOUT_MS = 150_000;
+
 const basic = (id: string, secret: string): Record<string, string> =>
   ({ authorization: `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}` });
 
@@ -48,7 +51,7 @@ for (const mode of allModes()) {
     before(async () => {
       const setup = await mode.setup();
       teardown = setup.teardown;
-      titan = await startTitan({ ...setup.env, TITAN_BOOTSTRAP_ADMIN_JWK: JSON.stringify(adminKey.publicJwk) });
+      titan = await startTitan({ ...setup.env, TITAN_BOOTSTRAP_ADMIN_JWK: JSON.stringify(adminKey.publicJwk) }, READY_TIMEOUT_MS);
       tokenEndpoint = `${titan.issuer}/oauth2/token`;
       const admin = await adminToken(titan.url, titan.issuer, adminKey);
       const register = async (body: Record<string, unknown>) => {
