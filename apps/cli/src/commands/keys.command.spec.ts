@@ -18,6 +18,12 @@ describe('titan keys (usage; the server side runs in apps/api-e2e key-rotation.e
     }
   });
 
+  it('takes a kid starting with "-" as the kid, not as an option', async () => {
+    const r = await cli(['keys', 'revoke', `-${'A'.repeat(42)}`]);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /--reason is required/);
+  });
+
   it('refuses bad arguments with exit 2 before contacting any server', async () => {
     const kid = 'A'.repeat(43);
     for (const argv of [
