@@ -140,6 +140,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
     const tokenVerifier = new LocalTokenVerifier(keyRing, clock, {
       issuer: config.issuer,
       maxTokenLifetimeSeconds: Math.max(config.serviceTokenTtlSeconds, config.userTokenTtlSeconds),
+      clockToleranceSeconds: config.clockSkewSeconds,
     });
     const oauth = composeOAuth({
       config, redis: sharedRedis, kek, reader, lane, verifier: tokenVerifier, issueToken, clock, random, digest, policy, audit,
