@@ -2,6 +2,7 @@
 // Runs every compiled spec (unit, contract and e2e) with node's test runner, then says loudly which
 // suites were skipped because a server was not configured.
 import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -30,6 +31,14 @@ if (specs.length === 0) {
 
 const scratch = mkdtempSync(join(tmpdir(), 'titan-tests-'));
 const tap = join(scratch, 'report.tap');
+
+// One migrated embedded database for the whole run: servers under test start from a copy of it
+// instead of paying PGlite's initdb (seconds each, much more on a loaded machine).
+const template = join(scratch, 'pglite-template');
+const started = Date.now();
+const { createPersistence } = createRequire(import.meta.url)(join(root, 'libs/adapters/persistence/dist/index.js'));
+await (await createPersistence({ dataDir: template })).close();
+console.log(`embedded database template ready in ${Date.now() - started} ms`);
 const result = spawnSync(
   process.execPath,
   [
@@ -40,7 +49,7 @@ const result = spawnSync(
     '--test-reporter=tap', `--test-reporter-destination=${tap}`,
     ...specs.map((f) => relative(root, f)),
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, TITAN_TEST_SCRATCH: scratch } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, TITAN_TEST_SCRATCH: scratch, TITAN_TEST_PGLITE_TEMPLATE: template } },
 );
 
 const skipped = readFileSync(tap, 'utf8').split('\n').filter((l) => /# SKIP/.test(l));

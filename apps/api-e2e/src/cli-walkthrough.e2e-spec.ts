@@ -28,7 +28,7 @@ async function titanFails(args: string[], env: Record<string, string> = {}): Pro
 /** The README's five-minute walkthrough, command for command, against the real server. */
 describe('README walkthrough with the titan CLI', () => {
   const work = tempDataDir();
-  const data = join(work.dir, 'data');
+  const data = work.dir;
   const file = (name: string) => join(work.dir, name);
   let server: TitanProcess;
   let url: Record<string, string>;

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,8 +28,14 @@ export interface TitanProcess {
   stop(): Promise<number | null>;
 }
 
+/**
+ * A fresh embedded data directory. When the test runner made a migrated template
+ * (TITAN_TEST_PGLITE_TEMPLATE), the directory starts as a copy of it, which skips PGlite's initdb.
+ */
 export function tempDataDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'titan-e2e-'));
+  const template = process.env['TITAN_TEST_PGLITE_TEMPLATE'];
+  if (template && existsSync(template)) cpSync(template, dir, { recursive: true });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
