@@ -1,14 +1,14 @@
 import {
-  AddIdentityKeyUseCase, BootstrapAdminUseCase, ChallengeUseCase, GetIdentityUseCase,
+  AbuseControl, AddIdentityKeyUseCase, BootstrapAdminUseCase, ChallengeUseCase, GetIdentityUseCase,
   GetJwksUseCase, IdentityReader, IssueAccessToken, ListAuditUseCase, ListIdentitiesUseCase, MintTokenUseCase, RegisterIdentityUseCase,
   RetireIdentityKeyUseCase, RevokeIdentityUseCase, ListSigningKeysUseCase, RevokeSigningKeyUseCase, RotateSigningKeysUseCase,
-  type ChallengeStore, type IdentityChangeBus, type TokenPolicy,
+  type ChallengeStore, type IdentityChangeBus, type RateLimiterFactory, type TokenPolicy,
 } from '@titan/application';
 import type { HttpUseCases, ReadinessCheck } from '@titan/adapter-http';
 import { TypeormAuditTrail, createPersistence } from '@titan/adapter-persistence';
 import {
-  InMemoryChallengeStore, InProcessIdentityChangeBus, RedisChallengeStore, RedisIdentityChangeBus, closeRedisConnection,
-  createRedisConnection, pingRedis, type RedisClient,
+  InMemoryChallengeStore, InMemoryRateLimiterFactory, InProcessIdentityChangeBus, RedisChallengeStore, RedisIdentityChangeBus,
+  RedisRateLimiterFactory, closeRedisConnection, createRedisConnection, pingRedis, type RedisClient,
 } from '@titan/adapter-stores';
 import { CryptoRandom, NodeDigest, PiscinaCryptoLane, SystemClock, createCryptoLane } from '@titan/adapter-crypto-lane';
 import { MeasuredCryptoLane, TitanMetrics, instrumentUseCases } from '@titan/adapter-observability';
@@ -20,6 +20,8 @@ import { composeOAuth } from './oauth.composition';
 /** Identities stay cached at most this long even if a change message is lost. */
 const IDENTITY_CACHE_MAX_AGE_MS = 30_000;
 const IDENTITY_CACHE_MAX_ENTRIES = 100_000;
+/** Failed proofs of an (identity, address) pair are remembered this long after the first one. */
+const PROOF_FAILURE_MEMORY_SECONDS = 86_400;
 
 export interface Titan {
   readonly mode: 'embedded' | 'production';
@@ -27,6 +29,8 @@ export interface Titan {
   readonly readinessChecks: readonly ReadinessCheck[];
   /** Every metric of this instance; the server exposes it at /metrics. */
   readonly metrics: TitanMetrics;
+  /** Rate limits, outstanding-challenge cap and proof lockout, for the HTTP guards. */
+  readonly abuse: AbuseControl;
   /** Closes everything in reverse order of opening. */
   close(): Promise<void>;
 }
@@ -63,6 +67,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
 
     let challenges: ChallengeStore;
     let bus: IdentityChangeBus;
+    let rateLimiters: RateLimiterFactory;
     let sharedRedis: RedisClient | undefined;
     const readinessChecks: ReadinessCheck[] = [{ name: 'database', check: () => persistence.ping() }];
     if (config.redisUrl) {
@@ -76,6 +81,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
       closers.push(() => closeRedisConnection(redis));
       sharedRedis = redis;
       challenges = new RedisChallengeStore(redis, { prefix: config.redisPrefix });
+      rateLimiters = new RedisRateLimiterFactory(redis, { prefix: config.redisPrefix });
       bus = new RedisIdentityChangeBus(redis, {
         prefix: config.redisPrefix,
         onError: (error) => logger.warn({ err: { message: (error as Error).message } }, 'identity change bus error'),
@@ -90,6 +96,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
       const memory = new InMemoryChallengeStore();
       closers.push(async () => memory.close());
       challenges = memory;
+      rateLimiters = new InMemoryRateLimiterFactory();
       bus = new InProcessIdentityChangeBus();
     }
     closers.push(() => bus.close());
@@ -136,6 +143,22 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
       logger.info({ outcome: outcome.value }, 'admin bootstrap');
     }
 
+    const limits = config.rateLimits;
+    const abuse = new AbuseControl(rateLimiters, {
+      windowSeconds: limits.windowSeconds,
+      perAddress: { challenge: limits.perIp, token: limits.perIp, oauth_token: limits.perIp, introspect: limits.perIp, admin: limits.admin },
+      // A caller of introspection gets the budget of an address: gateways introspect at request rate.
+      perIdentity: { token: limits.perIdentity, introspect: limits.perIp, admin: limits.admin },
+      outstandingChallenges: limits.maxOutstandingChallenges,
+      challengeTtlSeconds: config.challengeTtlSeconds,
+      lockout: {
+        threshold: limits.lockoutThreshold,
+        baseLockSeconds: limits.lockoutBaseSeconds,
+        maxLockSeconds: limits.lockoutMaxSeconds,
+        memorySeconds: PROOF_FAILURE_MEMORY_SECONDS,
+      },
+    }, audit, metrics);
+
     const issueToken = new IssueAccessToken(keyRing, random, clock, policy, config.auditMints ? audit : undefined);
     const tokenVerifier = new LocalTokenVerifier(keyRing, clock, {
       issuer: config.issuer,
@@ -143,7 +166,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
       clockToleranceSeconds: config.clockSkewSeconds,
     });
     const oauth = composeOAuth({
-      config, redis: sharedRedis, kek, reader, lane, verifier: tokenVerifier, issueToken, clock, random, digest, policy, audit,
+      config, redis: sharedRedis, kek, reader, lane, verifier: tokenVerifier, issueToken, clock, random, digest, policy, audit, abuse,
       onClose: (closer) => closers.push(closer),
     });
 
@@ -154,8 +177,8 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
       addIdentityKey: new AddIdentityKeyUseCase(identities, reader, digest, clock),
       retireIdentityKey: new RetireIdentityKeyUseCase(identities, reader),
       revokeIdentity: new RevokeIdentityUseCase(identities, reader, clock),
-      challenge: new ChallengeUseCase(reader, challenges, random, clock, policy),
-      mintToken: new MintTokenUseCase(reader, challenges, lane, issueToken, clock, policy, audit, oauth.dpopProofs),
+      challenge: new ChallengeUseCase(reader, challenges, random, clock, policy, abuse),
+      mintToken: new MintTokenUseCase(reader, challenges, lane, issueToken, clock, policy, audit, oauth.dpopProofs, abuse),
       getJwks: new GetJwksUseCase(keyRing),
       listSigningKeys: new ListSigningKeysUseCase(persistence.signingKeys, keyRing.policy),
       rotateSigningKeys,
@@ -180,6 +203,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
         }),
       })),
       metrics,
+      abuse,
       close,
     };
   } catch (error) {

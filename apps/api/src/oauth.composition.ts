@@ -1,5 +1,5 @@
 import {
-  AuthorizeBearerUseCase, CallerAuthenticator, ClientAuthenticator, ClientSecrets, DpopNonces, DpopProofVerifier,
+  AuthorizeBearerUseCase, type AbuseControl, CallerAuthenticator, ClientAuthenticator, ClientSecrets, DpopNonces, DpopProofVerifier,
   GetServerMetadataUseCase, IntrospectTokenUseCase, OAuthTokenUseCase, RevokeTokenUseCase,
   type AuditLog, type Clock, type CryptoLane, type Digest, type IdentityReader, type IssueAccessToken, type Random,
   type ReplayStore, type TokenDenylist, type TokenPolicy, type TokenVerifier,
@@ -28,6 +28,8 @@ export interface OAuthCompositionDeps {
   readonly digest: Digest;
   readonly policy: TokenPolicy;
   readonly audit: AuditLog;
+  /** Per-identity limits of the token and introspection endpoints. */
+  readonly abuse?: AbuseControl;
   /** Registers a closer, run at shutdown in reverse order. */
   readonly onClose: (closer: () => Promise<void>) => void;
 }
@@ -69,8 +71,8 @@ export function composeOAuth(d: OAuthCompositionDeps): OAuthComposition {
     authorizeBearer,
     clientSecrets,
     dpopProofs,
-    oauthToken: new OAuthTokenUseCase(clients, d.issueToken, d.policy, d.audit, dpopProofs),
-    introspectToken: new IntrospectTokenUseCase(callers, d.verifier, denylist, d.reader),
+    oauthToken: new OAuthTokenUseCase(clients, d.issueToken, d.policy, d.audit, dpopProofs, d.abuse),
+    introspectToken: new IntrospectTokenUseCase(callers, d.verifier, denylist, d.reader, d.abuse),
     revokeToken: new RevokeTokenUseCase(callers, d.verifier, denylist, d.clock, d.audit),
     serverMetadata: new GetServerMetadataUseCase(d.policy),
   };

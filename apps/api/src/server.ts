@@ -24,8 +24,8 @@ export async function startServer(config: TitanConfig, logger: Logger): Promise<
   let metricsListener: MetricsListener | undefined;
   try {
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.register({ useCases: titan.useCases, readinessChecks: titan.readinessChecks, drainState, logger, metrics: titan.metrics }),
-      new FastifyAdapter(fastifyServerOptions()),
+      AppModule.register({ useCases: titan.useCases, readinessChecks: titan.readinessChecks, drainState, logger, metrics: titan.metrics, abuse: titan.abuse }),
+      new FastifyAdapter(fastifyServerOptions({ trustedProxies: config.trustedProxies })),
       { logger: new NestPinoLogger(logger), abortOnError: false },
     );
     const fastify = app.getHttpAdapter().getInstance();

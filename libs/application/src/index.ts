@@ -31,3 +31,5 @@ export * from './revoke-token/revoke-token.use-case';
 export * from './server-metadata/server-metadata.use-case';
 export * from './list-audit/list-audit.use-case';
 export * from './verify-audit/verify-audit.use-case';
+export * from './proof-lockout/proof-lockout';
+export * from './rate-limit/abuse-control';

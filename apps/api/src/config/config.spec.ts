@@ -27,6 +27,24 @@ describe('loadConfig', () => {
     assert.equal(loadConfig({ TITAN_METRICS_PORT: '9464', TITAN_METRICS_HOST: '0.0.0.0' }).metricsHost, '0.0.0.0');
   });
 
+  it('has rate-limit and lockout defaults a benchmark from one address never meets, each tunable', () => {
+    const defaults = loadConfig({});
+    assert.deepEqual(defaults.rateLimits, {
+      windowSeconds: 60, perIp: 600_000, perIdentity: 120_000, admin: 30_000,
+      maxOutstandingChallenges: 100, lockoutThreshold: 5, lockoutBaseSeconds: 1, lockoutMaxSeconds: 900,
+    });
+    assert.deepEqual(defaults.trustedProxies, []);
+    const tuned = loadConfig({
+      TITAN_RATE_LIMIT_WINDOW_SECONDS: '2', TITAN_RATE_LIMIT_PER_IP: '0', TITAN_RATE_LIMIT_PER_IDENTITY: '7', TITAN_RATE_LIMIT_ADMIN: '9',
+      TITAN_MAX_OUTSTANDING_CHALLENGES: '3', TITAN_LOCKOUT_THRESHOLD: '0', TITAN_LOCKOUT_BASE_SECONDS: '2', TITAN_LOCKOUT_MAX_SECONDS: '8',
+      TITAN_TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,fd00::/8,loopback',
+    });
+    assert.deepEqual(tuned.rateLimits, {
+      windowSeconds: 2, perIp: 0, perIdentity: 7, admin: 9, maxOutstandingChallenges: 3, lockoutThreshold: 0, lockoutBaseSeconds: 2, lockoutMaxSeconds: 8,
+    });
+    assert.deepEqual(tuned.trustedProxies, ['127.0.0.1', '10.0.0.0/8', 'fd00::/8', 'loopback']);
+  });
+
   it('derives the signing-key schedule and checks its inequality', () => {
     const c = loadConfig({ TITAN_SIGNING_ALGS: 'RS256, ES256', TITAN_KEY_ROTATION_DAYS: '2', TITAN_USER_TOKEN_TTL_SECONDS: '3600' });
     assert.deepEqual(c.signingAlgorithms, ['ES256', 'RS256']);
@@ -75,6 +93,19 @@ describe('loadConfig', () => {
     [{ TITAN_METRICS_TOKEN: 'too-short' }, 'TITAN_METRICS_TOKEN'],
     [{ TITAN_METRICS_TOKEN: 'a'.repeat(31) + ' ' }, 'TITAN_METRICS_TOKEN'],
     [{ TITAN_METRICS_PORT: '65536' }, 'TITAN_METRICS_PORT'],
+    [{ TITAN_RATE_LIMIT_PER_IP: '-1' }, 'TITAN_RATE_LIMIT_PER_IP'],
+    [{ TITAN_RATE_LIMIT_PER_IDENTITY: 'lots' }, 'TITAN_RATE_LIMIT_PER_IDENTITY'],
+    [{ TITAN_RATE_LIMIT_ADMIN: '1.5' }, 'TITAN_RATE_LIMIT_ADMIN'],
+    [{ TITAN_RATE_LIMIT_WINDOW_SECONDS: '0' }, 'TITAN_RATE_LIMIT_WINDOW_SECONDS'],
+    [{ TITAN_MAX_OUTSTANDING_CHALLENGES: 'x' }, 'TITAN_MAX_OUTSTANDING_CHALLENGES'],
+    [{ TITAN_LOCKOUT_THRESHOLD: '1001' }, 'TITAN_LOCKOUT_THRESHOLD'],
+    [{ TITAN_LOCKOUT_BASE_SECONDS: '0' }, 'TITAN_LOCKOUT_BASE_SECONDS'],
+    [{ TITAN_LOCKOUT_BASE_SECONDS: '60', TITAN_LOCKOUT_MAX_SECONDS: '30' }, 'TITAN_LOCKOUT_MAX_SECONDS'],
+    [{ TITAN_TRUSTED_PROXIES: 'example.com' }, 'TITAN_TRUSTED_PROXIES'],
+    [{ TITAN_TRUSTED_PROXIES: '10.0.0.0/33' }, 'TITAN_TRUSTED_PROXIES'],
+    [{ TITAN_TRUSTED_PROXIES: 'fd00::/129' }, 'TITAN_TRUSTED_PROXIES'],
+    [{ TITAN_TRUSTED_PROXIES: '10.0.0.1,,10.0.0.2' }, 'TITAN_TRUSTED_PROXIES'],
+    [{ TITAN_TRUSTED_PROXIES: '10.0.0.1/8/1' }, 'TITAN_TRUSTED_PROXIES'],
   ];
   for (const [env, variable] of refusals) {
     it(`refuses ${JSON.stringify(env)} naming ${variable}`, () => {

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { checkKeyRotationSchedule, SIGNING_ALGORITHMS, type KeyRotationSchedule, type SigningAlgorithm } from '@titan/domain';
 
@@ -42,6 +43,27 @@ export interface TitanConfig {
   readonly metricsPort: number | undefined;
   /** Where that listener binds (default `127.0.0.1`: not reachable from other hosts). */
   readonly metricsHost: string;
+  /** Rate limits, outstanding-challenge cap and proof lockout (docs/operations.md, "Rate limits and lockout"). */
+  readonly rateLimits: RateLimitConfig;
+  /** Proxies whose X-Forwarded-For is believed (IPs, CIDRs, loopback/linklocal/uniquelocal); empty: none. */
+  readonly trustedProxies: readonly string[];
+}
+
+export interface RateLimitConfig {
+  /** Fixed window of the per-address and per-identity limits. */
+  readonly windowSeconds: number;
+  /** Per client address, for each of challenge, native token, OAuth token and introspection; 0: off. */
+  readonly perIp: number;
+  /** Tokens issued per identity (both token endpoints together); 0: off. */
+  readonly perIdentity: number;
+  /** Admin endpoints, per client address and per admin identity; 0: off. */
+  readonly admin: number;
+  /** Unredeemed challenges per identity and client address; 0: no cap. */
+  readonly maxOutstandingChallenges: number;
+  /** Failed proofs per (identity, address) before the first lock; 0: no lockout. */
+  readonly lockoutThreshold: number;
+  readonly lockoutBaseSeconds: number;
+  readonly lockoutMaxSeconds: number;
 }
 
 /** A configuration problem, always naming the variable. */
@@ -209,7 +231,47 @@ export function loadConfig(env: Env = process.env): TitanConfig {
     metricsToken: metricsToken(env),
     metricsPort: env['TITAN_METRICS_PORT'] ? integer(env, 'TITAN_METRICS_PORT', 0, 0, 65535) : undefined,
     metricsHost: env['TITAN_METRICS_HOST'] || '127.0.0.1',
+    rateLimits: rateLimits(env),
+    trustedProxies: trustedProxies(env),
   });
+}
+
+/** Defaults and their reasoning: docs/operations.md, "Rate limits and lockout". */
+function rateLimits(env: Env): RateLimitConfig {
+  const lockoutBaseSeconds = integer(env, 'TITAN_LOCKOUT_BASE_SECONDS', 1, 1, 3600);
+  const lockoutMaxSeconds = integer(env, 'TITAN_LOCKOUT_MAX_SECONDS', 900, 1, 86_400);
+  if (lockoutMaxSeconds < lockoutBaseSeconds) {
+    throw new ConfigError('TITAN_LOCKOUT_MAX_SECONDS', `must be at least TITAN_LOCKOUT_BASE_SECONDS (${lockoutBaseSeconds})`);
+  }
+  return {
+    windowSeconds: integer(env, 'TITAN_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 3600),
+    perIp: integer(env, 'TITAN_RATE_LIMIT_PER_IP', 600_000, 0, 100_000_000),
+    perIdentity: integer(env, 'TITAN_RATE_LIMIT_PER_IDENTITY', 120_000, 0, 100_000_000),
+    admin: integer(env, 'TITAN_RATE_LIMIT_ADMIN', 30_000, 0, 100_000_000),
+    maxOutstandingChallenges: integer(env, 'TITAN_MAX_OUTSTANDING_CHALLENGES', 100, 0, 1_000_000),
+    lockoutThreshold: integer(env, 'TITAN_LOCKOUT_THRESHOLD', 5, 0, 1000),
+    lockoutBaseSeconds,
+    lockoutMaxSeconds,
+  };
+}
+
+const NAMED_PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** `TITAN_TRUSTED_PROXIES`: IPv4/IPv6 addresses, CIDR ranges, or loopback / linklocal / uniquelocal. */
+function trustedProxies(env: Env): string[] {
+  const raw = env['TITAN_TRUSTED_PROXIES'];
+  if (raw === undefined || raw.trim() === '') return [];
+  const entries = raw.split(',').map((s) => s.trim());
+  for (const entry of entries) {
+    if (NAMED_PROXY_RANGES.has(entry)) continue;
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+    if (family === 0 || !bitsOk || extra !== undefined) {
+      throw new ConfigError('TITAN_TRUSTED_PROXIES', `"${entry}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`);
+    }
+  }
+  return entries;
 }
 
 function metricsToken(env: Env): string | undefined {

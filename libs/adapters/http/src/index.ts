@@ -10,3 +10,4 @@ export * from './health/dependency-monitor';
 export * from './health/fail-closed.guard';
 export * from './openapi/openapi';
 export * from './oauth/oauth.providers';
+export * from './rate-limit/rate-limit.guard';

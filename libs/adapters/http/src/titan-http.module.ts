@@ -6,7 +6,7 @@ import {
   ListAuditUseCase, ListIdentitiesUseCase, MintTokenUseCase, RegisterIdentityUseCase, RetireIdentityKeyUseCase, RevokeIdentityUseCase,
 } from '@titan/application';
 import type { Logger } from 'pino';
-import { OperationalMetrics, noOperationalMetrics } from '@titan/application';
+import { AbuseControl, OperationalMetrics, noOperationalMetrics } from '@titan/application';
 import { ListSigningKeysUseCase, RevokeSigningKeyUseCase, RotateSigningKeysUseCase } from '@titan/application';
 import { AuditController } from './audit/audit.controller';
 import { AdminGuard } from './auth/admin.guard';
@@ -22,6 +22,7 @@ import { IdentitiesController } from './identities/identities.controller';
 import { JwksController } from './jwks/jwks.controller';
 import { SigningKeysController } from './keys/signing-keys.controller';
 import { OAUTH_CONTROLLERS, oauthProviders, type OAuthUseCases } from './oauth/oauth.providers';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 
 /** The use cases the HTTP adapter drives, built by the composition root. */
 export interface HttpUseCases extends OAuthUseCases {
@@ -49,6 +50,8 @@ export interface TitanHttpOptions {
   readonly logger: Logger;
   /** Counters guards and limiters feed (rate-limit rejections, dependency failures); injectable as `OperationalMetrics`. */
   readonly metrics?: OperationalMetrics;
+  /** Rate limits per address and per identity (RateLimitGuard, AdminGuard); none when undefined. */
+  readonly abuse?: AbuseControl;
 }
 
 /**
@@ -88,7 +91,10 @@ export class TitanHttpModule {
         { provide: OperationalMetrics, useValue: options.metrics ?? noOperationalMetrics },
         DependencyMonitor,
         FailClosedGuard,
+        ...(options.abuse ? [{ provide: AbuseControl, useValue: options.abuse }] : []),
         { provide: APP_FILTER, useValue: new ApiErrorFilter(options.logger) },
+        // Per-address limits first: a flooding address costs one counter increment, nothing more.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: MediaTypeGuard },
         {
           provide: APP_PIPE,

@@ -22,3 +22,5 @@ export {
   RedisIdentityChangeBus, type RedisIdentityChangeBusOptions,
 } from './identity-change-bus/identity-change-bus.redis';
 export type { IdentityChangeListener } from './identity-change-bus/listener-set';
+export { InMemoryRateLimiterFactory } from './rate-limit/rate-limiter.memory';
+export { RedisRateLimiterFactory, type RedisRateLimiterFactoryOptions } from './rate-limit/rate-limiter.redis';

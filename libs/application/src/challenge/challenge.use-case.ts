@@ -1,11 +1,13 @@
 import {
-  Challenge, NONCE_BYTES, Nonce, encodeBase64Url, ok, parseAudience, parseScopeString,
+  Challenge, NONCE_BYTES, Nonce, encodeBase64Url, err, ok, parseAudience, parseScopeString,
   type DomainError, type Result,
 } from '@titan/domain';
 import type { ChallengeStore } from '../ports/challenge-store.port';
 import type { Clock } from '../ports/clock.port';
 import type { Random } from '../ports/random.port';
 import type { IdentityReader } from '../identity-reader/identity-reader';
+import type { AbuseControl } from '../rate-limit/abuse-control';
+import type { RequestContext } from '../shared/request-context';
 import type { TokenPolicy } from '../shared/token-policy';
 
 export interface ChallengeInput {
@@ -35,13 +37,18 @@ export class ChallengeUseCase {
     private readonly random: Random,
     private readonly clock: Clock,
     private readonly policy: TokenPolicy,
+    /** Outstanding-challenge cap per (identity, address); none when undefined. */
+    private readonly abuse?: AbuseControl,
   ) {}
 
-  async execute(input: ChallengeInput): Promise<Result<ChallengeOutput, DomainError>> {
+  async execute(input: ChallengeInput, context: RequestContext = {}): Promise<Result<ChallengeOutput, DomainError>> {
     const audience = input.audience === undefined ? undefined : parseAudience(input.audience);
     if (audience && !audience.ok) return audience;
     const scopes = input.scope === undefined ? undefined : parseScopeString(input.scope);
     if (scopes && !scopes.ok) return scopes;
+    // Counted for the requested id before it is looked up: an unknown identity is capped like a real one.
+    const capped = await this.abuse?.openChallenge(input.identityId, context);
+    if (capped) return err(capped);
 
     const now = this.clock.now();
     const challengeId = encodeBase64Url(this.random.bytes(CHALLENGE_ID_BYTES));

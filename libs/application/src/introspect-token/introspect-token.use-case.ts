@@ -1,10 +1,11 @@
 import { INTROSPECT_SCOPE, type DomainError, type Result, type TokenClaim } from '@titan/domain';
-import { ok } from '@titan/domain';
+import { err, ok } from '@titan/domain';
 import type { TokenDenylist } from '../ports/token-denylist.port';
 import type { TokenVerifier } from '../ports/token-verifier.port';
 import type { CallerAuthenticator, CallerCredentials } from '../client-authentication/caller-authenticator';
 import type { IdentityReader } from '../identity-reader/identity-reader';
 import { OAUTH_ENDPOINTS } from '../oauth-token/oauth-endpoints';
+import type { AbuseControl } from '../rate-limit/abuse-control';
 import type { RequestContext } from '../shared/request-context';
 
 /** RFC 7662 section 2.2: exactly `{ active: false }`, or the token's claims. */
@@ -26,11 +27,15 @@ export class IntrospectTokenUseCase {
     private readonly verifier: TokenVerifier,
     private readonly denylist: TokenDenylist,
     private readonly reader: IdentityReader,
+    /** The per-caller introspection limit; none when undefined. */
+    private readonly abuse?: AbuseControl,
   ) {}
 
   async execute(credentials: CallerCredentials, token: string, context: RequestContext = {}): Promise<Result<IntrospectionResponse, DomainError>> {
     const caller = await this.callers.authenticate(credentials, OAUTH_ENDPOINTS.introspection, INTROSPECT_SCOPE, context);
     if (!caller.ok) return caller;
+    const limited = await this.abuse?.chargeIdentity('introspect', caller.value.identityId, context);
+    if (limited) return err(limited);
     return ok(await this.introspect(token));
   }
 

@@ -1,11 +1,13 @@
 import { decodeBase64UrlOfLength, domainError, err, ok, type DomainError, type Result } from '@titan/domain';
 import type { AuditLog } from '../ports/audit-log.port';
+import { RateLimitedError } from '../ports/rate-limiter.port';
 import type { ChallengeStore } from '../ports/challenge-store.port';
 import type { Clock } from '../ports/clock.port';
 import type { CryptoLane } from '../ports/crypto-lane.port';
 import type { IdentityReader } from '../identity-reader/identity-reader';
 import type { DpopProofVerifier } from '../dpop/dpop-proof.verifier';
 import { OAUTH_ENDPOINTS, endpointUrl } from '../oauth-token/oauth-endpoints';
+import type { AbuseControl } from '../rate-limit/abuse-control';
 import type { RequestContext } from '../shared/request-context';
 import type { TokenPolicy } from '../shared/token-policy';
 import type { AccessTokenResponse, IssueAccessToken } from './issue-access-token';
@@ -37,12 +39,17 @@ export class MintTokenUseCase {
     private readonly policy: TokenPolicy,
     private readonly audit: AuditLog,
     private readonly dpop?: DpopProofVerifier,
+    /** Proof lockout, outstanding-challenge accounting and the per-identity token limit; none when undefined. */
+    private readonly abuse?: AbuseControl,
   ) {}
 
   async execute(input: MintTokenInput, context: RequestContext = {}): Promise<Result<AccessTokenResponse, DomainError>> {
     // Malformed requests are refused before any challenge is touched.
     const signature = decodeBase64UrlOfLength(input.signature, SIGNATURE_BYTES, 'signature');
     if (!signature.ok) return signature;
+    // A locked (identity, address) pair is refused before anything is checked or consumed.
+    const lockout = this.abuse ? await this.abuse.proofStatus(input.identityId, context) : undefined;
+    if (lockout && lockout.lockedForMs > 0) return err(new RateLimitedError('proof_lockout', lockout.lockedForMs));
     // A DPoP proof (and its nonce) is checked before the challenge is touched, so a client told to
     // use a nonce can retry with the same challenge.
     let dpopJkt: string | undefined;
@@ -66,11 +73,13 @@ export class MintTokenUseCase {
         action: 'proof.failed', outcome: 'failure', actor: input.identityId, subject: input.identityId, reason,
         requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
       });
+      await this.abuse?.proofFailed(input.identityId, reason, context);
       return err(domainError('invalid_proof', 'the proof of possession was not accepted', reason));
     };
 
     const challenge = await this.challenges.take(input.challengeId);
     if (!challenge) return failed('challenge_unknown_or_used');
+    await this.abuse?.challengeRedeemed(challenge.identityId, context);
     if (!challenge.isFor(input.identityId)) return failed('challenge_of_another_identity');
     if (challenge.isExpired(this.clock.now())) return failed('challenge_expired');
 
@@ -93,6 +102,11 @@ export class MintTokenUseCase {
     // The grant was checked at challenge time; re-check in case allowed sets changed since.
     const grant = identity.resolveGrant(this.policy.issuer, challenge.audience, challenge.scopes);
     if (!grant.ok) return failed(`grant_no_longer_allowed: ${grant.error.code}`);
+    if (this.abuse) {
+      await this.abuse.proofSucceeded(identity.id, lockout!, context);
+      const limited = await this.abuse.chargeIdentity('token', identity.id, context);
+      if (limited) return err(limited);
+    }
     return ok(await this.tokens.issue(identity.id, grant.value, dpopJkt === undefined ? undefined : { jkt: dpopJkt }, context));
   }
 }

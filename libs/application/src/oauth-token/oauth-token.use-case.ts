@@ -3,6 +3,7 @@ import type { AuditLog } from '../ports/audit-log.port';
 import type { ClientAuthenticator, ClientCredentials } from '../client-authentication/client-authenticator';
 import type { DpopProofVerifier } from '../dpop/dpop-proof.verifier';
 import type { AccessTokenResponse, IssueAccessToken } from '../mint-token/issue-access-token';
+import type { AbuseControl } from '../rate-limit/abuse-control';
 import type { RequestContext } from '../shared/request-context';
 import type { TokenPolicy } from '../shared/token-policy';
 import { OAUTH_ENDPOINTS, endpointUrl } from './oauth-endpoints';
@@ -35,6 +36,8 @@ export class OAuthTokenUseCase {
     private readonly policy: TokenPolicy,
     private readonly audit: AuditLog,
     private readonly dpop?: DpopProofVerifier,
+    /** The per-identity token limit, shared with the native handshake; none when undefined. */
+    private readonly abuse?: AbuseControl,
   ) {}
 
   async execute(input: OAuthTokenInput, context: RequestContext = {}): Promise<Result<AccessTokenResponse, DomainError>> {
@@ -76,6 +79,8 @@ export class OAuthTokenUseCase {
     if (dpopJkt !== undefined && !identity.findKey(dpopJkt)) {
       return this.refused(domainError('invalid_dpop_proof', 'the DPoP proof must be signed by a key enrolled for this client', 'dpop_key_not_enrolled'), identity.id, context);
     }
+    const limited = await this.abuse?.chargeIdentity('token', identity.id, context);
+    if (limited) return err(limited);
     return ok(await this.tokens.issue(identity.id, grant.value, dpopJkt === undefined ? undefined : { jkt: dpopJkt }, context));
   }
 

@@ -16,3 +16,4 @@ export * from './replay-store.port';
 export * from './mac.port';
 export * from './token-denylist.port';
 export * from './operational-metrics.port';
+export * from './rate-limiter.port';

@@ -25,7 +25,9 @@ export type DomainErrorCode =
   | 'unsupported_grant_type'
   | 'unauthorized_client'
   | 'invalid_dpop_proof'
-  | 'use_dpop_nonce';
+  | 'use_dpop_nonce'
+  // Too many requests (a rate limit, an outstanding-challenge cap, a proof lockout): 429 with Retry-After.
+  | 'rate_limited';
 
 export class DomainError {
   constructor(

@@ -12,7 +12,7 @@ const EMPTY_CHAIN_HASH = '0'.repeat(64);
 /** The tamper-evident audit log (PRODUCT.md section 9), read-only. Admin only. */
 @ApiTags('audit')
 @ApiBearerAuth()
-@ApiErrors(401, 403)
+@ApiErrors(401, 403, 429)
 @UseGuards(AdminGuard)
 @Controller('v1/audit')
 export class AuditController {

@@ -1,8 +1,9 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { ADMIN_SCOPE } from '@titan/domain';
-import { AuthorizeBearerUseCase, type Principal } from '@titan/application';
+import { AbuseControl, AuthorizeBearerUseCase, type Principal } from '@titan/application';
 import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error';
+import { rateLimitedApiError } from '../errors/domain-error.mapper';
 import { toResourceError } from '../oauth/oauth-error.mapper';
 import { presentedToken } from '../oauth/oauth-request';
 
@@ -15,7 +16,11 @@ export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
  */
 @Injectable()
 export class AdminGuard implements CanActivate {
-  constructor(private readonly authorize: AuthorizeBearerUseCase) {}
+  constructor(
+    private readonly authorize: AuthorizeBearerUseCase,
+    /** The per-admin-identity limit, charged once the caller is known. */
+    @Optional() @Inject(AbuseControl) private readonly abuse?: AbuseControl,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -32,6 +37,8 @@ export class AdminGuard implements CanActivate {
     const principal = await this.authorize.execute(token.value, ADMIN_SCOPE, token.presentation);
     if (!principal.ok) throw toResourceError(principal.error);
     request.principal = principal.value;
+    const limited = await this.abuse?.chargeIdentity('admin', principal.value.identityId, { requestId: String(request.id), clientIp: request.ip });
+    if (limited) throw rateLimitedApiError(limited);
     return true;
   }
 }

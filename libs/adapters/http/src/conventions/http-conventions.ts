@@ -6,13 +6,23 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
 
 const CALLER_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+export interface HttpServerSettings {
+  /**
+   * Proxies whose `X-Forwarded-For` is believed (`TITAN_TRUSTED_PROXIES`: IPs, CIDRs, or
+   * `loopback` / `linklocal` / `uniquelocal`): when the socket peer is one of them, `request.ip` is the rightmost
+   * `X-Forwarded-For` hop that is not (proxy-addr). Empty: `request.ip` is the socket peer.
+   */
+  readonly trustedProxies?: readonly string[];
+}
+
 /**
- * Fastify options every Titan server uses: a body limit, and request ids that accept a well-formed
- * `X-Request-Id` from the caller (so traces line up across services) or make a fresh one.
+ * Fastify options every Titan server uses: a body limit, request ids that accept a well-formed
+ * `X-Request-Id` from the caller (so traces line up across services) or make a fresh one, and the
+ * trusted proxies that decide the client address (rate limits, lockout, audit, access log).
  */
-export const fastifyServerOptions = (): FastifyServerOptions => ({
+export const fastifyServerOptions = (settings: HttpServerSettings = {}): FastifyServerOptions => ({
   bodyLimit: BODY_LIMIT_BYTES,
-  trustProxy: false,
+  trustProxy: settings.trustedProxies && settings.trustedProxies.length > 0 ? [...settings.trustedProxies] : false,
   requestIdHeader: false,
   genReqId: (request) => {
     const offered = request.headers['x-request-id'];

@@ -1,3 +1,4 @@
+import { RateLimitedError } from '@titan/application';
 import type { DomainError, DomainErrorCode } from '@titan/domain';
 import { ApiError, type ApiErrorCode } from './api-error';
 
@@ -23,6 +24,7 @@ const PUBLIC_CODE: Record<DomainErrorCode, ApiErrorCode> = {
   unauthorized_client: 'unauthorized_client',
   invalid_dpop_proof: 'invalid_dpop_proof',
   use_dpop_nonce: 'use_dpop_nonce',
+  rate_limited: 'rate_limited',
 };
 
 /** Every proof failure answers this exact body, whatever the internal reason. */
@@ -37,11 +39,19 @@ export function toApiError(error: DomainError): ApiError {
       return new ApiError(code, INVALID_PROOF_DESCRIPTION);
     case 'invalid_token':
       return new ApiError(code, INVALID_TOKEN_DESCRIPTION, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+    case 'rate_limited':
+      return rateLimitedApiError(error);
     case 'insufficient_scope':
       return new ApiError(code, error.message, { 'WWW-Authenticate': 'Bearer error="insufficient_scope"' });
     default:
       return new ApiError(code, error.message);
   }
+}
+
+/** `429 rate_limited` with `Retry-After` in whole seconds, rounded up (PRODUCT.md section 2a). */
+export function rateLimitedApiError(error: DomainError, headers: Readonly<Record<string, string>> = {}): ApiError {
+  const seconds = error instanceof RateLimitedError ? error.retryAfterSeconds : 1;
+  return new ApiError('rate_limited', 'too many requests; retry after the number of seconds in Retry-After', { ...headers, 'Retry-After': String(seconds) });
 }
 
 /** Unwraps a use-case result for a controller: the value, or the mapped error thrown to the filter. */

@@ -1,6 +1,7 @@
-import { Body, Controller, Header, Post } from '@nestjs/common';
+import { Body, Controller, Header, Post, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ChallengeUseCase } from '@titan/application';
+import type { FastifyRequest } from 'fastify';
 import { unwrap } from '../errors/domain-error.mapper';
 import { FailClosed } from '../health/fail-closed.guard';
 import { ApiErrors } from '../openapi/error-responses';
@@ -18,8 +19,8 @@ export class ChallengeController {
   @ApiOperation({ summary: 'Get a single-use challenge nonce to sign with the identity\'s private key' })
   @ApiCreatedResponse({ type: ChallengeResponseDto })
   @ApiErrors(400, 413, 415, 429, 503)
-  async issue(@Body() body: ChallengeRequestDto): Promise<ChallengeResponseDto> {
-    const issued = unwrap(await this.challenge.execute(body));
+  async issue(@Body() body: ChallengeRequestDto, @Req() request: FastifyRequest): Promise<ChallengeResponseDto> {
+    const issued = unwrap(await this.challenge.execute(body, { requestId: String(request.id), clientIp: request.ip }));
     return { challengeId: issued.challengeId, nonce: issued.nonce, expiresAt: issued.expiresAt.toISOString() };
   }
 }

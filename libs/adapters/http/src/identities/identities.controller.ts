@@ -20,7 +20,7 @@ const DEFAULT_PAGE_SIZE = 50;
 /** The identity registry of the autonomous CA (PRODUCT.md section 3). Admin only. */
 @ApiTags('identities')
 @ApiBearerAuth()
-@ApiErrors(401, 403, 415)
+@ApiErrors(401, 403, 415, 429)
 @UseGuards(AdminGuard)
 @Controller('v1/identities')
 export class IdentitiesController {

@@ -13,7 +13,7 @@ import {
 /** Titan's own token-signing keys (PRODUCT.md section 6, ADR 0005). Admin only; never private material. */
 @ApiTags('signing keys')
 @ApiBearerAuth()
-@ApiErrors(401, 403, 415)
+@ApiErrors(401, 403, 415, 429)
 @UseGuards(AdminGuard)
 @Controller('v1/admin/keys')
 export class SigningKeysController {

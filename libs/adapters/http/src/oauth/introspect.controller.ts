@@ -28,7 +28,7 @@ export class IntrospectController {
   @ApiResponse({ status: 400, type: ErrorBody, description: 'invalid_request' })
   @ApiResponse({ status: 401, type: ErrorBody, description: 'invalid_client (client authentication) or invalid_token (bearer caller)' })
   @ApiResponse({ status: 403, type: ErrorBody, description: 'insufficient_scope: the bearer token lacks titan:introspect' })
-  @ApiErrors(413, 415, 503)
+  @ApiErrors(413, 415, 429, 503)
   async introspect(@Body(oauthForm(TokenActionRequestDto)) body: object, @Req() request: FastifyRequest): Promise<IntrospectionResponse> {
     const form = body as TokenActionRequestDto;
     const credentials = callerCredentials(request, form);

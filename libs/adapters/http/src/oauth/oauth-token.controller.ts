@@ -36,7 +36,7 @@ export class OAuthTokenController {
     description: 'invalid_request, invalid_scope, invalid_target, unsupported_grant_type, invalid_dpop_proof, use_dpop_nonce (with DPoP-Nonce)',
   })
   @ApiResponse({ status: 401, type: ErrorBody, description: 'invalid_client (WWW-Authenticate: Basic): every client authentication failure, one body' })
-  @ApiErrors(413, 415, 503)
+  @ApiErrors(413, 415, 429, 503)
   async token(
     @Body(oauthForm(OAuthTokenRequestDto)) body: object,
     @Req() request: FastifyRequest,

@@ -1,0 +1,67 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { DependencyUnavailableError } from '@titan/application';
+import { createIsolatedRedisPrefix, redisRequirement, type IsolatedRedisPrefix } from '@titan/testing';
+import type Redis from 'ioredis';
+import { closeRedisConnection, createRedisConnection } from '../redis/redis-connection';
+import { rateLimiterContract } from './rate-limiter.contract';
+import { InMemoryRateLimiterFactory } from './rate-limiter.memory';
+import { RedisRateLimiterFactory } from './rate-limiter.redis';
+
+const redis = redisRequirement();
+
+rateLimiterContract('in-memory', async () => ({ factories: [new InMemoryRateLimiterFactory()], close: async () => undefined }));
+
+rateLimiterContract(
+  'Redis, 3 connections as 3 instances',
+  async () => {
+    const isolated = createIsolatedRedisPrefix(redis.url!);
+    const connections = Array.from({ length: 3 }, () => createRedisConnection(redis.url!));
+    await Promise.all(connections.map((c) => c.ping()));
+    return {
+      factories: connections.map((c) => new RedisRateLimiterFactory(c, { prefix: isolated.prefix })),
+      close: async () => {
+        await isolated.cleanup();
+        await Promise.all(connections.map((c) => closeRedisConnection(c)));
+      },
+    };
+  },
+  { skip: redis.skip },
+);
+
+describe('RedisRateLimiterFactory', { skip: redis.skip }, () => {
+  let isolated: IsolatedRedisPrefix;
+  let connection: Redis;
+  before(async () => {
+    isolated = createIsolatedRedisPrefix(redis.url!);
+    connection = createRedisConnection(redis.url!);
+    await connection.ping();
+  });
+  after(async () => {
+    await isolated.cleanup();
+    await closeRedisConnection(connection);
+  });
+
+  it('keeps counts under {prefix}rl:{name}:{key}, expiring with the window', async () => {
+    const limiter = new RedisRateLimiterFactory(connection, { prefix: isolated.prefix }).create({ name: 'challenge_per_ip', limit: 5, windowSeconds: 30 });
+    await limiter.consume('192.0.2.7');
+    const key = `${isolated.prefix}rl:challenge_per_ip:192.0.2.7`;
+    assert.equal(await connection.get(key), '1');
+    const ttl = await connection.pttl(key);
+    assert.ok(ttl > 29_000 && ttl <= 30_000, `PTTL ${ttl}`);
+  });
+
+  it('fails closed, fast, when Redis is not connected', async () => {
+    const dead = createRedisConnection('redis://127.0.0.1:1', { connectTimeoutMs: 200, maxReconnectDelayMs: 200, onError: () => undefined });
+    try {
+      const limiter = new RedisRateLimiterFactory(dead).create({ name: 'x', limit: 5, windowSeconds: 30 });
+      const started = Date.now();
+      for (const call of [() => limiter.consume('k'), () => limiter.peek('k'), () => limiter.refund('k'), () => limiter.block('k', 1), () => limiter.reset('k')]) {
+        await assert.rejects(call(), (error: unknown) => error instanceof DependencyUnavailableError && error.dependency === 'redis');
+      }
+      assert.ok(Date.now() - started < 2000, 'no long wait');
+    } finally {
+      dead.disconnect();
+    }
+  });
+});
