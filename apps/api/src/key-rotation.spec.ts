@@ -9,19 +9,10 @@ import { checkKeyRotationSchedule, serviceTokenClaim, type KeyRotationSchedule, 
 import { KeyEncryption, LocalTokenVerifier, SigningKeyRing } from '@titan/adapter-ca';
 import { createCryptoLane } from '@titan/adapter-crypto-lane';
 import { createPersistence, type Persistence } from '@titan/adapter-persistence';
+import { ManualClock, postgresRequirement } from '@titan/testing';
 
-// The app may not import the test kit (module boundaries): a manual clock and a throwaway schema, inline.
-class ManualClock {
-  constructor(private current: Date) {}
-  now(): Date {
-    return new Date(this.current.getTime());
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
-const POSTGRES_URL = process.env['TITAN_TEST_DATABASE_URL'];
-if (!POSTGRES_URL && process.env['TITAN_TEST_REQUIRE_INFRA'] === '1') throw new Error('TITAN_TEST_DATABASE_URL is required (TITAN_TEST_REQUIRE_INFRA=1)');
+const postgres = postgresRequirement();
+const POSTGRES_URL = postgres.url;
 
 /**
  * The rotation test of issue 3: the real key ring on the real repository (PGlite and PostgreSQL),
@@ -194,7 +185,9 @@ function rotationSuite(name: string, open: () => Promise<{ instances: [Persisten
       const token = await a.ring.sign(claims);
       const kid = a.ring.activeKid();
       const applied = await a.ring.revoke(kid);
-      assert.deepEqual(applied!.map((x) => x.kind).sort(), ['activate', 'revoke'].includes(applied![1]!.kind) ? ['activate', 'revoke'] : ['create', 'revoke']);
+      const kinds = applied!.map((x) => x.kind);
+      assert.ok(kinds.includes('revoke'), JSON.stringify(kinds));
+      assert.ok(kinds.includes('activate') || kinds.includes('create'), `a successor signs at once: ${JSON.stringify(kinds)}`);
       assert.notEqual(a.ring.activeKid(), kid);
       assert.equal((await a.ring.jwks()).keys.some((k) => k['kid'] === kid), false);
       assert.equal((await a.verifier.verify(token, ISSUER)).ok, false);
@@ -234,4 +227,4 @@ rotationSuite('PostgreSQL', async () => {
       await second.close();
     },
   };
-}, POSTGRES_URL ? false : 'PostgreSQL not configured (set TITAN_TEST_DATABASE_URL)');
+}, postgres.skip);

@@ -236,6 +236,10 @@ describe('titan token and identities against a fake Titan', () => {
     const last = await cli(['identities', 'retire-key', 'billing', 'nope'], env);
     assert.equal(last.code, 1);
     assert.match(last.err, /^titan: conflict: cannot retire the last key \(HTTP 409\)\n$/);
+    // A thumbprint may start with "-": it reaches the server instead of being taken for an option.
+    const dashed = await cli(['identities', 'retire-key', 'billing', `-${'A'.repeat(42)}`], env);
+    assert.equal(dashed.code, 1, dashed.err);
+    assert.match(dashed.err, /conflict/);
 
     const revoked = await cli(['identities', 'revoke', 'billing', '--reason', 'decommissioned'], env);
     assert.equal(revoked.code, 0, revoked.err);

@@ -11,13 +11,23 @@ export const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
 
-/** `parseArgs` in strict mode, with its errors turned into usage errors for `topic`. */
+// A key thumbprint or kid is 43 base64url characters and may start with "-": it is a value, never an option.
+const DASHED_THUMBPRINT = /^-[A-Za-z0-9_-]{42}$/;
+const SHIELD = '\u0000';
+
+/**
+ * `parseArgs` in strict mode, with its errors turned into usage errors for `topic`. Thumbprints that
+ * start with "-" stay positional, in place.
+ */
 export function parseOptions<T extends Options>(args: string[], options: T, topic: string) {
+  const shielded = args.map((a) => (DASHED_THUMBPRINT.test(a) ? SHIELD + a : a));
+  let parsed;
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: shielded, options, allowPositionals: true, strict: true });
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message.split('\n')[0]! : String(e), topic);
   }
+  return { ...parsed, positionals: parsed.positionals.map((p) => (p.startsWith(SHIELD) ? p.slice(1) : p)) };
 }
 
 export function requireOption(value: string | undefined, flag: string, topic: string): string {

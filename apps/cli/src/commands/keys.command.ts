@@ -35,9 +35,7 @@ interface Transition { kind?: unknown; kid?: unknown; alg?: unknown; activatesAt
 
 /** `titan keys list|rotate|revoke` over the admin API. */
 export async function keysCommand(args: string[], io: CliIo): Promise<number> {
-  // A kid is base64url and may start with "-": never take one for an option.
-  const dashed = args.includes('--') ? [] : args.filter((a) => a.startsWith('-') && KID.test(a));
-  const { values, positionals } = parseOptions(dashed.length ? [...args.filter((a) => !dashed.includes(a)), '--', ...dashed] : args, OPTIONS, TOPIC);
+  const { values, positionals } = parseOptions(args, OPTIONS, TOPIC);
   const [sub, ...rest] = positionals;
   if (values.help || sub === undefined || sub === 'help') {
     if (!values.help && sub === undefined) throw new UsageError('missing subcommand', TOPIC);
