@@ -11,14 +11,14 @@ import { runSuite } from './suite';
 import { API_MAIN } from './targets';
 
 describe('benchmark smoke', () => {
-  it('runs each available scenario on embedded Titan, node-oidc-provider and the floor with no errors', { timeout: 90_000 }, async () => {
+  it('runs each available scenario on embedded Titan, node-oidc-provider and the floor with no errors', { timeout: 240_000 }, async () => {
     assert.ok(existsSync(API_MAIN), `build the API first: ${API_MAIN}`);
     const suite = await runSuite({
       targets: ['titan-embedded', 'peer', 'floor'],
       scenarios: SCENARIO_NAMES,
       rounds: 1,
-      durationMs: 700,
-      warmupMs: 150,
+      durationMs: 500,
+      warmupMs: 100,
       concurrency: 4,
       maxOps: 50_000,
       identities: 4,

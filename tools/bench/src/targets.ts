@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -101,7 +101,7 @@ function spawnNode(script: string, args: readonly string[], env: Record<string, 
   };
 }
 
-async function waitReady(spawned: Spawned, url: string, timeoutMs = 90_000): Promise<void> {
+async function waitReady(spawned: Spawned, url: string, timeoutMs = 150_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (spawned.child.exitCode !== null) throw new Error(`server exited (${spawned.child.exitCode}) before it was ready:\n${spawned.output()}`);
@@ -170,6 +170,9 @@ export async function startTitan(name: TargetName, options: TargetOptions): Prom
     cleanups.push(() => dropSchema(databaseUrl, schema), () => deleteRedisPrefix(redisUrl, prefix));
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'titan-bench-'));
+    // Under the repository's test runner, start from its migrated template (skips PGlite's initdb).
+    const template = process.env['TITAN_TEST_PGLITE_TEMPLATE'];
+    if (template && existsSync(template)) cpSync(template, dir, { recursive: true });
     env['TITAN_DATA_DIR'] = dir;
     cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   }
