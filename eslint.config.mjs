@@ -29,7 +29,7 @@ export default tseslint.config(
             { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:domain'], bannedExternalImports: ['@nestjs/core', 'typeorm', 'pg', 'ioredis', 'piscina'] },
             { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:application', 'type:domain'] },
             { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:adapter', 'type:application', 'type:domain', 'type:sdk', 'type:testing'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:sdk', 'type:domain', 'type:testing'] },
             { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:sdk', 'type:domain', 'type:testing', 'type:app'] },
           ],
         },

@@ -7,7 +7,7 @@
  * Usage: node dist/lane-micro.js [--seconds 3] [--concurrency 50] [--lane-module PATH]
  *   PATH: a built @titan/adapter-crypto-lane dist/index.js (default: the workspace's).
  */
-import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign, verify } from 'node:crypto';
 import { resolve } from 'node:path';
 import { cpuSeconds } from './proc';
 
@@ -28,8 +28,6 @@ async function main(): Promise<void> {
   const laneModule = resolve(opt('--lane-module', resolve(__dirname, '../../../libs/adapters/crypto-lane/dist/index.js')));
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { createCryptoLane } = require(laneModule) as { createCryptoLane(kind: string, options?: object): Lane };
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { createHash } = require('node:crypto') as typeof import('node:crypto');
 
   const client = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const server = generateKeyPairSync('ec', { namedCurve: 'P-256' });
