@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { HttpClient } from './http';
 import { newKey, proofMessage, signP1363, type BenchKey } from './keys';
+import { freePort } from '@titan/testing';
 
 /** Compiled entry point of the API, exactly what `pnpm start` runs (BENCH_API_MAIN: another build, e.g. a worktree). */
 export const API_MAIN = process.env['BENCH_API_MAIN'] ? resolve(process.env['BENCH_API_MAIN']) : resolve(__dirname, '../../../apps/api/dist/main.js');
@@ -57,16 +57,7 @@ export function makeClients(count: number): BenchClient[] {
   return Array.from({ length: count }, (_, i) => ({ id: `bench-${i}`, key: newKey() }));
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 interface Spawned {
   readonly child: ChildProcess;

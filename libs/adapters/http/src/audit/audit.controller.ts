@@ -4,9 +4,9 @@ import { ListAuditUseCase, type AuditEntry } from '@titan/application';
 import { AdminGuard } from '../auth/admin.guard';
 import { unwrap } from '../errors/domain-error.mapper';
 import { ApiErrors } from '../openapi/error-responses';
-import { AuditEntryView, AuditHeadView, AuditListQueryDto, AuditPageView } from './audit.dto';
+import { DEFAULT_PAGE_SIZE, PageQueryDto } from '../conventions/page-query.dto';
+import { AuditEntryView, AuditHeadView, AuditPageView } from './audit.dto';
 
-const DEFAULT_PAGE_SIZE = 50;
 const EMPTY_CHAIN_HASH = '0'.repeat(64);
 
 /** The tamper-evident audit log (PRODUCT.md section 9), read-only. Admin only. */
@@ -22,7 +22,7 @@ export class AuditController {
   @ApiOperation({ summary: 'Page through the audit log, newest entry first' })
   @ApiOkResponse({ type: AuditPageView })
   @ApiErrors(400)
-  async list(@Query() query: AuditListQueryDto): Promise<AuditPageView> {
+  async list(@Query() query: PageQueryDto): Promise<AuditPageView> {
     const page = unwrap(await this.listAudit.execute({ limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor ?? null }));
     return { items: page.items.map(presentAuditEntry), nextCursor: page.nextCursor };
   }

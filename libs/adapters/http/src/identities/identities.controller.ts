@@ -7,15 +7,14 @@ import {
 import type { FastifyReply } from 'fastify';
 import { AdminGuard, type AuthenticatedRequest } from '../auth/admin.guard';
 import { requestContext } from '../auth/request-context';
+import { DEFAULT_PAGE_SIZE, PageQueryDto } from '../conventions/page-query.dto';
 import { unwrap } from '../errors/domain-error.mapper';
 import { ApiErrors } from '../openapi/error-responses';
 import {
-  AddIdentityKeyDto, IdentityIdParams, IdentityKeyParams, IdentityPageView, IdentityView, ListQueryDto,
+  AddIdentityKeyDto, IdentityIdParams, IdentityKeyParams, IdentityPageView, IdentityView,
   RegisterIdentityDto, RegisteredIdentityView, RevokeIdentityDto,
 } from './identity.dto';
 import { presentIdentity } from './identity.presenter';
-
-const DEFAULT_PAGE_SIZE = 50;
 
 /** The identity registry of the autonomous CA (PRODUCT.md section 3). Admin only. */
 @ApiTags('identities')
@@ -54,7 +53,7 @@ export class IdentitiesController {
   @ApiOperation({ summary: 'List identities, ordered by id' })
   @ApiOkResponse({ type: IdentityPageView })
   @ApiErrors(400)
-  async list(@Query() query: ListQueryDto): Promise<IdentityPageView> {
+  async list(@Query() query: PageQueryDto): Promise<IdentityPageView> {
     const page = unwrap(await this.listIdentities.execute({ limit: query.limit ?? DEFAULT_PAGE_SIZE, cursor: query.cursor ?? null }));
     return { items: page.items.map(presentIdentity), nextCursor: page.nextCursor };
   }

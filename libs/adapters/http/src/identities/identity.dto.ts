@@ -1,8 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize, IsArray, IsBoolean, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, MaxLength, Min,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
 
 const IDENTITY_ID_PATTERN = /^[a-z0-9][a-z0-9._-]{1,62}$/;
 const SCOPE_PATTERN = /^[a-z0-9][a-z0-9:._/-]{0,127}$/;
@@ -61,16 +58,6 @@ export class IdentityIdParams {
 export class IdentityKeyParams extends IdentityIdParams {
   @IsString() @Matches(/^[A-Za-z0-9_-]{43}$/)
   thumbprint!: string;
-}
-
-export class ListQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional() @IsString() @MaxLength(200)
-  cursor?: string;
 }
 
 export class IdentityKeyView {

@@ -1,20 +1,11 @@
 import { createHash } from 'node:crypto';
+import type { AuditEntry } from '@titan/application';
 
 /** `prev_hash` of the first entry. */
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
 /** The fields an entry's hash commits to, besides the previous hash. */
-export interface AuditEntryFields {
-  readonly seq: number;
-  readonly at: Date;
-  readonly actor: string | null;
-  readonly action: string;
-  readonly subject: string | null;
-  readonly outcome: 'success' | 'failure';
-  readonly reason: string | null;
-  readonly requestId: string | null;
-  readonly clientIp: string | null;
-}
+export type AuditEntryFields = Omit<AuditEntry, 'hash'>;
 
 /**
  * SHA-256 (hex) over a versioned, canonical serialisation: a JSON array in a fixed field order (no
