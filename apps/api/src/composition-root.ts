@@ -14,7 +14,7 @@ import { CryptoRandom, NodeDigest, PiscinaCryptoLane, SystemClock, createCryptoL
 import { MeasuredCryptoLane, TitanMetrics, instrumentUseCases } from '@titan/adapter-observability';
 import { KeyEncryption, LocalTokenVerifier, SigningKeyRing, loadKeyEncryptionKey, startPeriodicTask } from '@titan/adapter-ca';
 import type { Logger } from 'pino';
-import { ConfigError, KEY_REFRESH_SECONDS, keyRotationSchedule, type TitanConfig } from './config/config';
+import { ConfigError, KEY_REFRESH_SECONDS, keyRotationSchedule, type TitanConfig } from '@titan/config';
 import { composeOAuth } from './oauth.composition';
 
 /** Identities stay cached at most this long even if a change message is lost. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig } from './config/config';
+import { ConfigError, loadConfig } from '@titan/config';
 import { startTracing, traceLogFields } from './instrumentation';
 import { createLogger } from './logger';
 

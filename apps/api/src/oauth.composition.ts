@@ -9,7 +9,7 @@ import {
   InMemoryReplayStore, InMemoryTokenDenylist, RedisReplayStore, RedisTokenDenylist, type RedisClient,
 } from '@titan/adapter-stores';
 import { HmacMac } from '@titan/adapter-crypto-lane';
-import type { TitanConfig } from './config/config';
+import type { TitanConfig } from '@titan/config';
 
 /** Lifetime of a server-provided DPoP nonce. */
 const DPOP_NONCE_TTL_SECONDS = 120;

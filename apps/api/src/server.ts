@@ -6,7 +6,7 @@ import { installHttpObservability, installMetricsRoute, startMetricsListener, ty
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import { composeTitan } from './composition-root';
-import type { TitanConfig } from './config/config';
+import type { TitanConfig } from '@titan/config';
 import { NestPinoLogger } from './logger';
 
 export interface RunningServer {

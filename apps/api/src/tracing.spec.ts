@@ -7,6 +7,8 @@ import { proofMessage } from '@titan/domain';
 import pino from 'pino';
 import { startTracing, traceLogFields, tracingRequested, type Tracing } from './instrumentation';
 import type { RunningServer } from './server';
+// Configuration loads no instrumented module (http, pg, ioredis), so it may load before tracing starts.
+import { loadConfig } from '@titan/config';
 
 // Nothing that loads http, pg or ioredis may be imported above this line: the server, the config and
 // the test kit are imported once tracing has started, as main.ts does.
@@ -38,7 +40,6 @@ describe('a traced handshake (production mode)', { skip: infra ? false : 'SKIPPE
 
   before(async () => {
     tracing = await startTracing({}, { spanProcessors: [new SimpleSpanProcessor({ exporter })] });
-    const { loadConfig } = await import('./config/config.js');
     const { startServer } = await import('./server.js');
     // Titan creates its schema; the test drops it. Redis keys under the prefix all carry TTLs.
     const schema = `titan_trace_${process.pid}_${randomBytes(4).toString('hex')}`;

@@ -2,6 +2,7 @@ import { TitanClientError } from '@titan/client';
 import { CommandError, EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError } from './cli-error';
 import type { CliIo } from './cli-io';
 import { adminCommand } from './commands/admin.command';
+import { configCommand } from './commands/config.command';
 import { auditCommand } from './commands/audit.command';
 import { identitiesCommand } from './commands/identities.command';
 import { keysCommand } from './commands/keys.command';
@@ -16,6 +17,7 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => number | Promise<n
   verify: verifyCommand,
   identities: identitiesCommand,
   keys: keysCommand,
+  config: configCommand,
   admin: adminCommand,
   audit: auditCommand,
 };

@@ -20,6 +20,7 @@ Commands:
   keys        Titan's token-signing keys: list, rotate, revoke
   admin       bootstrap the first admin directly in the store
   audit       verify the audit log's hash chain directly in the store
+  config      check the server's configuration (environment or --env-file) without starting it
 
 Run "titan <command> --help" for a command's options.
 
@@ -102,6 +103,16 @@ GET /v1/audit/head) somewhere the database's administrators cannot write, and pa
   --json                   print {"ok", "count", "head"} or {"ok": false, "brokenAtSeq", "reason"}
 `;
 
+export const CONFIG_HELP = `Usage: titan config check [--env-file FILE] [--json]
+
+Validates Titan's configuration exactly as the server does at start-up, without starting it, and
+prints the effective settings (secrets only as set/unset). Exit 1 with the variable's name if a
+value is refused.
+
+  --env-file FILE      read variables from a dotenv file instead of the environment
+  --json               print the summary as JSON
+`;
+
 export const HELP_BY_TOPIC: Record<string, string> = {
   keygen: KEYGEN_HELP,
   token: TOKEN_HELP,
@@ -110,4 +121,5 @@ export const HELP_BY_TOPIC: Record<string, string> = {
   admin: ADMIN_HELP,
   audit: AUDIT_HELP,
   verify: VERIFY_HELP,
+  config: CONFIG_HELP,
 };
