@@ -43,6 +43,10 @@ export class TitanKeySet {
   inspect(token: string): JWSHeaderParameters {
     const parts = token.split('.');
     if (parts.length !== 3) throw new TokenRejection('malformed_jws');
+    // RFC 7515 compact form is unpadded base64url; jose also tolerates padding, Titan refuses it, so
+    // every token has exactly one accepted spelling.
+    if (!decodeBase64Url(parts[1]!).ok) throw new TokenRejection('malformed_payload');
+    if (!decodeBase64Url(parts[2]!).ok) throw new TokenRejection('malformed_signature');
     const decoded = decodeBase64Url(parts[0]!);
     if (!decoded.ok) throw new TokenRejection('malformed_header');
     let header: unknown;

@@ -98,8 +98,11 @@ export function createTitanVerifier(options: TitanVerifierOptions): TitanVerifie
 
 const invalid = (message: string, cause?: unknown) => new TitanVerifierError('invalid_token', message, { cause });
 
+// Compact JWS segments are unpadded base64url (RFC 7515); jose would also take padding.
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
 function checkHeader(token: string): void {
-  if (typeof token !== 'string' || token.split('.').length !== 3) throw invalid('the token is not a signed JWT');
+  if (typeof token !== 'string' || !COMPACT_JWS.test(token)) throw invalid('the token is not a signed JWT in compact form');
   let header: Record<string, unknown>;
   try {
     header = decodeProtectedHeader(token);
