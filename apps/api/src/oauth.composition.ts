@@ -1,5 +1,5 @@
 import {
-  AuthorizeBearerUseCase, type AbuseControl, CallerAuthenticator, ClientAuthenticator, ClientSecrets, DpopNonces, DpopProofVerifier,
+  AuthorizeBearerUseCase, DecoyChallenges, type AbuseControl, CallerAuthenticator, ClientAuthenticator, ClientSecrets, DpopNonces, DpopProofVerifier,
   GetServerMetadataUseCase, IntrospectTokenUseCase, OAuthTokenUseCase, RevokeTokenUseCase,
   type AuditLog, type Clock, type CryptoLane, type Digest, type IdentityReader, type IssueAccessToken, type Random,
   type ReplayStore, type TokenDenylist, type TokenPolicy, type TokenVerifier,
@@ -37,6 +37,7 @@ export interface OAuthCompositionDeps {
 export interface OAuthComposition extends OAuthUseCases {
   readonly authorizeBearer: AuthorizeBearerUseCase;
   readonly clientSecrets: ClientSecrets;
+  readonly decoyChallenges: DecoyChallenges;
 }
 
 /**
@@ -71,6 +72,8 @@ export function composeOAuth(d: OAuthCompositionDeps): OAuthComposition {
     authorizeBearer,
     clientSecrets,
     dpopProofs,
+    // Shares the MAC keys and the replay store: a decoy challenge id is recognised once, on any instance.
+    decoyChallenges: new DecoyChallenges(mac, d.random, replays, d.clock),
     oauthToken: new OAuthTokenUseCase(clients, d.issueToken, d.policy, d.audit, dpopProofs, d.abuse),
     introspectToken: new IntrospectTokenUseCase(callers, d.verifier, denylist, d.reader, d.abuse),
     revokeToken: new RevokeTokenUseCase(callers, d.verifier, denylist, d.clock, d.audit),

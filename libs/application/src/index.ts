@@ -33,3 +33,4 @@ export * from './list-audit/list-audit.use-case';
 export * from './verify-audit/verify-audit.use-case';
 export * from './proof-lockout/proof-lockout';
 export * from './rate-limit/abuse-control';
+export * from './challenge/decoy-challenges';

@@ -1,7 +1,7 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import type { Mac, MacPurpose } from '@titan/application';
 
-const PURPOSES: readonly MacPurpose[] = ['client-secret', 'dpop-nonce'];
+const PURPOSES: readonly MacPurpose[] = ['client-secret', 'dpop-nonce', 'decoy-challenge'];
 const SALT = 'titan-mac-v1';
 /** HKDF info that turns the key-encryption key into a pepper when no `TITAN_SECRET_PEPPER` is set. */
 const PEPPER_FROM_KEK_INFO = 'titan secret pepper from kek v1';

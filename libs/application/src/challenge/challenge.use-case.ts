@@ -1,5 +1,5 @@
 import {
-  Challenge, NONCE_BYTES, Nonce, encodeBase64Url, err, ok, parseAudience, parseScopeString,
+  Challenge, NONCE_BYTES, Nonce, err, ok, parseAudience, parseScopeString,
   type DomainError, type Result,
 } from '@titan/domain';
 import type { ChallengeStore } from '../ports/challenge-store.port';
@@ -9,6 +9,7 @@ import type { IdentityReader } from '../identity-reader/identity-reader';
 import type { AbuseControl } from '../rate-limit/abuse-control';
 import type { RequestContext } from '../shared/request-context';
 import type { TokenPolicy } from '../shared/token-policy';
+import type { DecoyChallenges } from './decoy-challenges';
 
 export interface ChallengeInput {
   readonly identityId: string;
@@ -23,7 +24,6 @@ export interface ChallengeOutput {
   readonly expiresAt: Date;
 }
 
-const CHALLENGE_ID_BYTES = 16;
 
 /**
  * Step 1 of the handshake (PRODUCT.md section 4): a single-use nonce bound to identity, audience and
@@ -34,6 +34,8 @@ export class ChallengeUseCase {
   constructor(
     private readonly reader: IdentityReader,
     private readonly challenges: ChallengeStore,
+    /** Recognisable decoy ids, so proofs against decoys count like proofs against real challenges. */
+    private readonly decoys: DecoyChallenges,
     private readonly random: Random,
     private readonly clock: Clock,
     private readonly policy: TokenPolicy,
@@ -51,23 +53,23 @@ export class ChallengeUseCase {
     if (capped) return err(capped);
 
     const now = this.clock.now();
-    const challengeId = encodeBase64Url(this.random.bytes(CHALLENGE_ID_BYTES));
-    const nonce = Nonce.fromBytes(this.random.bytes(NONCE_BYTES));
     const expiresAt = new Date(now.getTime() + this.policy.challengeTtlSeconds * 1000);
-    const output: ChallengeOutput = { challengeId, nonce: nonce.value, expiresAt };
+    const nonce = Nonce.fromBytes(this.random.bytes(NONCE_BYTES));
 
     const identity = await this.reader.find(input.identityId);
     if (!identity || !identity.isActive) {
+      const challengeId = this.decoys.decoyId(input.identityId, expiresAt);
       // Same store round trip as a real challenge, storing nothing: equal timing, nothing to redeem.
       await this.challenges.take(challengeId);
-      return ok(output);
+      return ok({ challengeId, nonce: nonce.value, expiresAt });
     }
+    const challengeId = this.decoys.realId(expiresAt);
     const grant = identity.resolveGrant(this.policy.issuer, audience?.value, scopes?.value);
     if (!grant.ok) return grant;
     const challenge = Challenge.issue({
       id: challengeId, identityId: identity.id, nonce, audience: grant.value.audience, scopes: grant.value.scopes, expiresAt,
     });
     await this.challenges.save(challenge, this.policy.challengeTtlSeconds);
-    return ok(output);
+    return ok({ challengeId, nonce: nonce.value, expiresAt });
   }
 }

@@ -8,6 +8,7 @@ import type { IdentityReader } from '../identity-reader/identity-reader';
 import type { DpopProofVerifier } from '../dpop/dpop-proof.verifier';
 import { OAUTH_ENDPOINTS, endpointUrl } from '../oauth-token/oauth-endpoints';
 import type { AbuseControl } from '../rate-limit/abuse-control';
+import type { DecoyChallenges } from '../challenge/decoy-challenges';
 import type { RequestContext } from '../shared/request-context';
 import type { TokenPolicy } from '../shared/token-policy';
 import type { AccessTokenResponse, IssueAccessToken } from './issue-access-token';
@@ -33,6 +34,7 @@ export class MintTokenUseCase {
   constructor(
     private readonly reader: IdentityReader,
     private readonly challenges: ChallengeStore,
+    private readonly decoys: DecoyChallenges,
     private readonly crypto: CryptoLane,
     private readonly tokens: IssueAccessToken,
     private readonly clock: Clock,
@@ -78,9 +80,11 @@ export class MintTokenUseCase {
     };
 
     const challenge = await this.challenges.take(input.challengeId);
-    if (!challenge) return failed('challenge_unknown_or_used');
-    await this.abuse?.challengeRedeemed(challenge.identityId, context);
+    if (!challenge) return failed(await this.unstoredChallenge(input, context));
+    // Only the identity a challenge was issued to frees its slot; a decoy presented under another id
+    // cannot be attributed either, so neither counts as a guess nor frees anything.
     if (!challenge.isFor(input.identityId)) return failed('challenge_of_another_identity');
+    await this.abuse?.challengeRedeemed(challenge.identityId, context);
     if (challenge.isExpired(this.clock.now())) return failed('challenge_expired');
 
     const identity = await this.reader.find(input.identityId);
@@ -108,5 +112,16 @@ export class MintTokenUseCase {
       if (limited) return err(limited);
     }
     return ok(await this.tokens.issue(identity.id, grant.value, dpopJkt === undefined ? undefined : { jkt: dpopJkt }, context));
+  }
+
+  /**
+   * A challenge the store does not hold: a live decoy issued for this identity id is a failed guess
+   * (and frees its outstanding-challenge slot), exactly like a bad proof against a real challenge;
+   * anything else was spent, expired or never issued, which is not a guess.
+   */
+  private async unstoredChallenge(input: MintTokenInput, context: RequestContext): Promise<string> {
+    if (!(await this.decoys.redeem(input.challengeId, input.identityId))) return 'challenge_unknown_or_used';
+    await this.abuse?.challengeRedeemed(input.identityId, context);
+    return 'decoy_challenge';
   }
 }

@@ -1,5 +1,5 @@
 /** What a keyed hash is for; each purpose gets its own key derived from the server pepper. */
-export type MacPurpose = 'client-secret' | 'dpop-nonce';
+export type MacPurpose = 'client-secret' | 'dpop-nonce' | 'decoy-challenge';
 
 /**
  * HMAC-SHA-256 under keys derived from the server pepper (`TITAN_SECRET_PEPPER`). Client secrets are

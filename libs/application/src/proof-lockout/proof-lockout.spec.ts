@@ -131,14 +131,14 @@ describe('ProofLockout (manual clock)', () => {
     assert.deepEqual(await abuse.proofStatus('bob', FROM_A), { lockedForMs: 0, failures: 0 });
   });
 
-  it('does not count replays, race losers, expired challenges or DPoP refusals', async () => {
+  it('does not count replays, race losers, expired challenges, another identity\'s challenge or DPoP refusals', async () => {
     const { abuse, audited } = harness();
-    for (const reason of ['challenge_unknown_or_used', 'challenge_expired', 'dpop_key_not_enrolled', 'grant_no_longer_allowed: invalid_scope']) {
+    for (const reason of ['challenge_unknown_or_used', 'challenge_expired', 'challenge_of_another_identity', 'dpop_key_not_enrolled', 'grant_no_longer_allowed: invalid_scope']) {
       for (let i = 0; i < 10; i++) await abuse.proofFailed('alice', reason, FROM_A);
     }
     assert.deepEqual(await abuse.proofStatus('alice', FROM_A), { lockedForMs: 0, failures: 0 });
     assert.equal(audited.length, 0);
-    for (const reason of ['challenge_of_another_identity', 'identity_revoked', 'identity_unknown', 'decoy_challenge', 'bad_signature']) {
+    for (const reason of ['identity_revoked', 'identity_unknown', 'decoy_challenge', 'bad_signature', 'bad_signature']) {
       await abuse.proofFailed('alice', reason, FROM_A);
     }
     assert.equal((await abuse.proofStatus('alice', FROM_A)).lockedForMs, 1000, 'each of these is a guess');

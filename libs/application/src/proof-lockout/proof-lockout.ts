@@ -28,13 +28,15 @@ export interface LockoutStatus {
 export const NOT_LOCKED: LockoutStatus = Object.freeze({ lockedForMs: 0, failures: 0 });
 
 /**
- * Reasons that are guesses: the proof reached a live challenge and was wrong (bad signature, a
- * challenge of another identity, a dead identity). A proof against an unknown, expired or already
- * consumed challenge (a replay, the losers of a race, a slow client) is not a guess and never
- * counts; neither are DPoP refusals or a grant changed since the challenge.
+ * Reasons that are guesses: the proof reached a live challenge issued for the claimed identity id
+ * and was wrong (bad signature, a dead identity, a decoy for an identity that does not exist). A
+ * proof against an unknown, expired or already consumed challenge (a replay, the losers of a race, a
+ * slow client) is not a guess; nor is a challenge of another identity (a decoy cannot be attributed
+ * to the id it was issued for, so counting real ones would tell real from decoy); nor are DPoP
+ * refusals or a grant changed since the challenge.
  */
 export const GUESS_REASONS: ReadonlySet<string> = new Set([
-  'bad_signature', 'challenge_of_another_identity', 'identity_unknown', 'identity_revoked', 'decoy_challenge',
+  'bad_signature', 'identity_unknown', 'identity_revoked', 'decoy_challenge',
 ]);
 
 /** Lock length after `failures` failures: 0 below the threshold, then base * 2^(failures - threshold), capped. */
