@@ -146,7 +146,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
     const limits = config.rateLimits;
     const abuse = new AbuseControl(rateLimiters, {
       windowSeconds: limits.windowSeconds,
-      perAddress: { challenge: limits.perIp, token: limits.perIp, oauth_token: limits.perIp, introspect: limits.perIp, admin: limits.admin },
+      perAddress: { challenge: limits.perIp, token: limits.perIp, oauth_token: limits.perIp, introspect: limits.perIp, revoke: limits.perIp, admin: limits.admin },
       // A caller of introspection gets the budget of an address: gateways introspect at request rate.
       perIdentity: { token: limits.perIdentity, introspect: limits.perIp, admin: limits.admin },
       outstandingChallenges: limits.maxOutstandingChallenges,

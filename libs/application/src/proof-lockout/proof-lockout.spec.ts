@@ -67,7 +67,7 @@ function harness(overrides: Partial<AbuseControlSettings> = {}) {
   const metrics: OperationalMetrics = { rateLimitRejected: (name) => void rejected.push(name), dependencyFailed: () => undefined };
   const abuse = new AbuseControl(new ClockedLimiterFactory(clock), {
     windowSeconds: 60,
-    perAddress: { challenge: 3, token: 3, oauth_token: 3, introspect: 3, admin: 0 },
+    perAddress: { challenge: 3, token: 3, oauth_token: 3, introspect: 3, revoke: 3, admin: 0 },
     perIdentity: { token: 2, introspect: 0, admin: 0 },
     outstandingChallenges: 2,
     challengeTtlSeconds: 60,

@@ -5,7 +5,7 @@ import { NOT_LOCKED, ProofLockout, type LockoutStatus, type ProofLockoutPolicy }
 import type { RequestContext } from '../shared/request-context';
 
 /** Endpoint groups limited per client address. */
-export const ADDRESS_LIMITS = ['challenge', 'token', 'oauth_token', 'introspect', 'admin'] as const;
+export const ADDRESS_LIMITS = ['challenge', 'token', 'oauth_token', 'introspect', 'revoke', 'admin'] as const;
 export type AddressLimit = (typeof ADDRESS_LIMITS)[number];
 
 /**

@@ -46,6 +46,7 @@ describe('addressLimitOf', () => {
     assert.equal(addressLimitOf('POST', '/v1/zkp/token'), 'token');
     assert.equal(addressLimitOf('POST', '/oauth2/token'), 'oauth_token');
     assert.equal(addressLimitOf('POST', '/oauth2/introspect'), 'introspect');
+    assert.equal(addressLimitOf('POST', '/oauth2/revoke'), 'revoke');
     for (const route of ['/v1/identities', '/v1/identities/:id/keys', '/v1/admin/keys/rotate', '/v1/audit', '/v1/audit/head']) {
       assert.equal(addressLimitOf('GET', route), 'admin', route);
     }

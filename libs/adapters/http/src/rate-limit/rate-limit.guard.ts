@@ -11,6 +11,7 @@ export function addressLimitOf(method: string, route: string | undefined): Addre
   if (method === 'POST' && route === '/v1/zkp/token') return 'token';
   if (method === 'POST' && route === '/oauth2/token') return 'oauth_token';
   if (method === 'POST' && route === '/oauth2/introspect') return 'introspect';
+  if (method === 'POST' && route === '/oauth2/revoke') return 'revoke';
   if (/^\/v1\/(identities|admin|audit)(\/|$)/.test(route)) return 'admin';
   return undefined;
 }
