@@ -179,8 +179,8 @@ describe('LocalTokenVerifier', () => {
   it('refuses malformed input without throwing', async () => {
     await rejected('', 'malformed_jws');
     await rejected('a.b', 'malformed_jws');
-    await rejected('!!.b.c', 'malformed_header');
-    await rejected(`${b64u('[1]')}.b.c`, 'malformed_header');
+    await rejected('!!.bbbb.cccc', 'malformed_header');
+    await rejected(`${b64u('[1]')}.bbbb.cccc`, 'malformed_header');
     await rejected(`${b64u(header())}.${b64u('not json')}.${Buffer.alloc(64, 1).toString('base64url')}`, 'signature_invalid');
     await rejected('a'.repeat(9000), 'token_too_long');
     await rejected(undefined as unknown as string, 'malformed_jws');
@@ -190,5 +190,56 @@ describe('LocalTokenVerifier', () => {
     const cold = new SigningKeyRing({ repository: new InMemorySigningKeyRepository(), lane: new NodeCryptoLane(), clock, encryption: new KeyEncryption(kek) });
     const coldVerifier = new LocalTokenVerifier(cold, clock, { issuer: ISSUER, maxTokenLifetimeSeconds: 900 });
     await assert.rejects(coldVerifier.verify(forge(header(), claims()), ISSUER), /init\(\) has not completed/);
+  });
+});
+
+describe('LocalTokenVerifier cache of verified tokens', () => {
+  const kek = randomBytes(32);
+  const clock = new ManualClock();
+  const repository = new InMemorySigningKeyRepository();
+  const ring = new SigningKeyRing({ repository, lane: new NodeCryptoLane(), clock, encryption: new KeyEncryption(kek) });
+  const verifier = new LocalTokenVerifier(ring, clock, { issuer: ISSUER, maxTokenLifetimeSeconds: 900, clockToleranceSeconds: 5 });
+  const mint = (overrides: Partial<TokenClaim> = {}) => ring.sign({
+    ...serviceTokenClaim({ issuer: ISSUER, identityId: 'svc-a', audience: ISSUER, scopes: ['titan:introspect'], jti: randomBytes(16).toString('base64url'), now: clock.now(), ttlSeconds: 600 }),
+    ...overrides,
+  });
+  const reason = (result: Awaited<ReturnType<LocalTokenVerifier['verify']>>) => (result.ok ? 'ok' : result.error.reason);
+
+  before(async () => {
+    await ring.init();
+  });
+
+  it('answers a token seen before with the same claims, and still checks the audience', async () => {
+    const token = await mint();
+    const first = await verifier.verify(token, ISSUER);
+    const again = await verifier.verify(token, ISSUER);
+    assert.ok(first.ok && again.ok);
+    assert.deepEqual(again.value, first.value);
+    assert.equal(reason(await verifier.verify(token, 'https://api.example')), 'audience_mismatch');
+    assert.equal((await verifier.verifyAnyAudience(token)).ok, true);
+  });
+
+  it('applies exp and its tolerance to a remembered token to the second', async () => {
+    const token = await mint();
+    const verified = await verifier.verify(token, ISSUER);
+    assert.ok(verified.ok);
+    clock.advance((verified.value.exp + 5) * 1000 - 1 - clock.now().getTime());
+    assert.equal(reason(await verifier.verify(token, ISSUER)), 'ok', 'exp + 5 s tolerance, last millisecond');
+    clock.advance(1);
+    assert.equal(reason(await verifier.verify(token, ISSUER)), 'token_expired');
+  });
+
+  it('forgets every remembered token when the published keys change (emergency revocation)', async () => {
+    const token = await mint();
+    assert.equal((await verifier.verify(token, ISSUER)).ok, true);
+    assert.ok(await ring.revoke(ring.activeKid()));
+    assert.equal(reason(await verifier.verify(token, ISSUER)), 'unknown_kid');
+  });
+
+  it('stays bounded', async () => {
+    const small = new LocalTokenVerifier(ring, clock, { issuer: ISSUER, maxTokenLifetimeSeconds: 900, cacheSize: 2 });
+    const tokens = await Promise.all([mint(), mint(), mint()]);
+    for (const token of tokens) assert.equal((await small.verify(token, ISSUER)).ok, true);
+    assert.equal((small as unknown as { verified: Map<string, unknown> }).verified.size, 2);
   });
 });

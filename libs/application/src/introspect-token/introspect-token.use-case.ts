@@ -34,9 +34,14 @@ export class IntrospectTokenUseCase {
   async execute(credentials: CallerCredentials, token: string, context: RequestContext = {}): Promise<Result<IntrospectionResponse, DomainError>> {
     const caller = await this.callers.authenticate(credentials, OAUTH_ENDPOINTS.introspection, INTROSPECT_SCOPE, context);
     if (!caller.ok) return caller;
-    const limited = await this.abuse?.chargeIdentity('introspect', caller.value.identityId, context);
+    // The caller's charge and the token's checks leave together (one store round trip for the
+    // counter and the denylist); the answer is discarded when the caller is over its limit.
+    const [limited, response] = await Promise.all([
+      this.abuse?.chargeIdentity('introspect', caller.value.identityId, context),
+      this.introspect(token),
+    ]);
     if (limited) return err(limited);
-    return ok(await this.introspect(token));
+    return ok(response);
   }
 
   /** The token's status, without caller authentication (for callers that already authenticated). */
