@@ -1,4 +1,4 @@
-import { Module, ValidationPipe, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import {
@@ -11,6 +11,7 @@ import { ListSigningKeysUseCase, RevokeSigningKeyUseCase, RotateSigningKeysUseCa
 import { AuditController } from './audit/audit.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { MediaTypeGuard } from './conventions/media-type.guard';
+import { JSON_BODY_VALIDATION, TitanValidationPipe } from './conventions/titan-validation.pipe';
 import { ApiErrorFilter } from './errors/api-error.filter';
 import { ChallengeController } from './handshake/challenge.controller';
 import { MintTokenController } from './handshake/mint-token.controller';
@@ -98,14 +99,8 @@ export class TitanHttpModule {
         { provide: APP_GUARD, useClass: MediaTypeGuard },
         {
           provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            whitelist: true,
-            forbidNonWhitelisted: true,
-            forbidUnknownValues: true,
-            transform: true,
-            stopAtFirstError: true,
-            validationError: { target: false, value: false },
-          }),
+          // ValidationPipe with a fast path for the handshake DTOs (ADR 0006).
+          useValue: new TitanValidationPipe(JSON_BODY_VALIDATION),
         },
       ],
     };

@@ -32,9 +32,10 @@ export const fastifyServerOptions = (settings: HttpServerSettings = {}): Fastify
 
 /** Headers on every response, errors and 404s included. */
 export function installResponseHeaders(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  // Synchronous (callback) hook: no promise per response.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('X-Content-Type-Options', 'nosniff');
     void reply.header('X-Request-Id', String(request.id));
-    return payload;
+    done(null, payload);
   });
 }

@@ -1,13 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Matches, MaxLength } from 'class-validator';
+import { fastStringBody } from '../conventions/titan-validation.pipe';
+import { IDENTITY_ID_PATTERN } from './challenge.dto';
+
+const MAX_CHALLENGE_ID_LENGTH = 256;
+const MAX_SIGNATURE_LENGTH = 128;
 
 export class MintTokenRequestDto {
   @ApiProperty({ example: 'billing-api' })
-  @IsString() @Matches(/^[a-z0-9][a-z0-9._-]{1,62}$/)
+  @IsString() @Matches(IDENTITY_ID_PATTERN)
   identityId!: string;
 
   @ApiProperty()
-  @IsString() @MaxLength(256)
+  @IsString() @MaxLength(MAX_CHALLENGE_ID_LENGTH)
   challengeId!: string;
 
   @ApiProperty({
@@ -15,9 +20,15 @@ export class MintTokenRequestDto {
       'ECDSA P-256/SHA-256 signature, IEEE P1363 (r||s, 64 bytes), unpadded base64url, over the UTF-8 bytes of ' +
       '"titan-pop-v1\\n{issuer}\\n{identityId}\\n{challengeId}\\n{nonce}"',
   })
-  @IsString() @MaxLength(128)
+  @IsString() @MaxLength(MAX_SIGNATURE_LENGTH)
   signature!: string;
 }
+
+fastStringBody(MintTokenRequestDto, {
+  identityId: { required: true, pattern: IDENTITY_ID_PATTERN },
+  challengeId: { required: true, maxLength: MAX_CHALLENGE_ID_LENGTH },
+  signature: { required: true, maxLength: MAX_SIGNATURE_LENGTH },
+});
 
 export class TokenResponseDto {
   @ApiProperty({ description: 'ES256 JWT (RFC 9068, typ at+jwt)' }) access_token!: string;

@@ -1,6 +1,7 @@
 import { ValidationPipe, type Type } from '@nestjs/common';
 import type { CallerCredentials, ClientCredentials, TokenPresentation } from '@titan/application';
 import type { FastifyRequest } from 'fastify';
+import { FORM_BODY_VALIDATION, TitanValidationPipe } from '../conventions/titan-validation.pipe';
 import { ApiError } from '../errors/api-error';
 import type { OAuthClientAuthFormDto } from './oauth.dto';
 
@@ -9,15 +10,7 @@ import type { OAuthClientAuthFormDto } from './oauth.dto';
  * 3.2 requires servers to ignore them, unlike the JSON endpoints which refuse them). A parameter
  * sent twice arrives as an array and fails its `IsString` check: `invalid_request`.
  */
-export const oauthForm = (dto: Type): ValidationPipe =>
-  new ValidationPipe({
-    expectedType: dto,
-    whitelist: true,
-    forbidNonWhitelisted: false,
-    transform: true,
-    stopAtFirstError: true,
-    validationError: { target: false, value: false },
-  });
+export const oauthForm = (dto: Type): ValidationPipe => new TitanValidationPipe({ ...FORM_BODY_VALIDATION, expectedType: dto });
 
 const BASIC = /^Basic ([A-Za-z0-9+/]+={0,2})$/i;
 const TOKEN = /^(Bearer|DPoP) ([A-Za-z0-9._~+/-]+=*)$/i;

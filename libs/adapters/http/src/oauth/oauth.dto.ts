@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { fastStringBody, type FastStringRule } from '../conventions/titan-validation.pipe';
 
 /** Client authentication parameters in the form body (RFC 6749 section 2.3.1, RFC 7523 section 2.2). */
 export class OAuthClientAuthFormDto {
@@ -50,6 +51,18 @@ export class TokenActionRequestDto extends OAuthClientAuthFormDto {
   @IsOptional() @IsString() @MaxLength(64)
   token_type_hint?: string;
 }
+
+const CLIENT_AUTH_RULES: Readonly<Record<string, FastStringRule>> = {
+  client_id: { maxLength: 63 },
+  client_secret: { maxLength: 256 },
+  client_assertion_type: { maxLength: 128 },
+  client_assertion: { maxLength: 8192 },
+};
+// Fast paths of the two hot OAuth forms (ADR 0006): the same limits as the decorators above.
+fastStringBody(OAuthTokenRequestDto, {
+  ...CLIENT_AUTH_RULES, grant_type: { maxLength: 128 }, scope: { maxLength: 4096 }, resource: { maxLength: 255 }, audience: { maxLength: 255 },
+});
+fastStringBody(TokenActionRequestDto, { ...CLIENT_AUTH_RULES, token: { required: true, maxLength: 8192 }, token_type_hint: { maxLength: 64 } });
 
 export class OAuthTokenResponseDto {
   @ApiProperty({ description: 'ES256 JWT (RFC 9068, typ at+jwt)' }) access_token!: string;
