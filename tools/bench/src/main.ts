@@ -12,6 +12,7 @@
  *   --max-ops N       cap on measured operations per run (default 2 000 000)
  *   --json FILE       also write every run as JSON
  *   --cpu-prof DIR    run Titan servers under `node --cpu-prof --cpu-prof-dir DIR`
+ *   --node-args-b "…" extra node flags for the titan-*-b targets (A/B of a runtime flag: BENCH_API_MAIN_B = the same build)
  */
 import { writeFileSync } from 'node:fs';
 import { markdown } from './report';
@@ -51,6 +52,9 @@ async function main(): Promise<void> {
   const profileDir = args.get('cpu-prof');
   const nodeArgs: Partial<Record<TargetName, string[]>> = {};
   if (profileDir) for (const t of targets) if (t.startsWith('titan')) nodeArgs[t] = ['--cpu-prof', '--cpu-prof-dir', profileDir];
+  // Node flags for the `titan-*-b` targets only: with BENCH_API_MAIN_B on the same build, a same-run A/B of a runtime flag.
+  const nodeArgsB = args.get('node-args-b')?.split(' ').filter(Boolean) ?? [];
+  for (const t of targets) if (t.endsWith('-b')) nodeArgs[t] = [...(nodeArgs[t] ?? []), ...nodeArgsB];
   const suite = await runSuite({
     targets,
     scenarios: list<ScenarioName>(args.get('scenarios'), SCENARIO_NAMES, SCENARIO_NAMES),
