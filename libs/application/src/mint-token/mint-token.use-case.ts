@@ -70,11 +70,17 @@ export class MintTokenUseCase {
       dpopJkt = proof.value.jkt;
     }
 
+    // The outstanding-challenge refund runs while the proof is checked and is awaited on every path
+    // below (with the next store call, so both leave in one round trip); its failure still fails the request.
+    let redeemed: Promise<void> | undefined;
     const failed = async (reason: string): Promise<Result<never, DomainError>> => {
-      await this.audit.record({
-        action: 'proof.failed', outcome: 'failure', actor: input.identityId, subject: input.identityId, reason,
-        requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
-      });
+      await Promise.all([
+        redeemed,
+        this.audit.record({
+          action: 'proof.failed', outcome: 'failure', actor: input.identityId, subject: input.identityId, reason,
+          requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
+        }),
+      ]);
       await this.abuse?.proofFailed(input.identityId, reason, context);
       return err(domainError('invalid_proof', 'the proof of possession was not accepted', reason));
     };
@@ -84,7 +90,12 @@ export class MintTokenUseCase {
     // Only the identity a challenge was issued to frees its slot; a decoy presented under another id
     // cannot be attributed either, so neither counts as a guess nor frees anything.
     if (!challenge.isFor(input.identityId)) return failed('challenge_of_another_identity');
-    await this.abuse?.challengeRedeemed(challenge.identityId, context);
+    if (this.abuse) {
+      redeemed = this.abuse.challengeRedeemed(challenge.identityId, context);
+      // Handled here so a store failure during the checks below is not an unhandled rejection;
+      // `redeemed` itself still rejects where it is awaited.
+      redeemed.catch(() => undefined);
+    }
     if (challenge.isExpired(this.clock.now())) return failed('challenge_expired');
 
     const identity = await this.reader.find(input.identityId);
@@ -107,8 +118,11 @@ export class MintTokenUseCase {
     const grant = identity.resolveGrant(this.policy.issuer, challenge.audience, challenge.scopes);
     if (!grant.ok) return failed(`grant_no_longer_allowed: ${grant.error.code}`);
     if (this.abuse) {
-      await this.abuse.proofSucceeded(identity.id, lockout!, context);
-      const limited = await this.abuse.chargeIdentity('token', identity.id, context);
+      const [, , limited] = await Promise.all([
+        redeemed,
+        this.abuse.proofSucceeded(identity.id, lockout!, context),
+        this.abuse.chargeIdentity('token', identity.id, context),
+      ]);
       if (limited) return err(limited);
     }
     return ok(await this.tokens.issue(identity.id, grant.value, dpopJkt === undefined ? undefined : { jkt: dpopJkt }, context));
