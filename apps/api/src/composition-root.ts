@@ -114,7 +114,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
     );
     // Creates the first keys and runs due rotations (audited), then again every KEY_REFRESH_SECONDS on
     // every instance, which is also how each instance sees the others' changes (ADR 0005).
-    const rotateSigningKeys = new RotateSigningKeysUseCase(keyRing, persistence.audit);
+    const rotateSigningKeys = new RotateSigningKeysUseCase(keyRing);
     const runKeySchedule = async (): Promise<void> => {
       const outcome = await rotateSigningKeys.execute({ trigger: 'schedule' });
       if (outcome.ok && outcome.value.length > 0) logger.info({ transitions: outcome.value }, 'signing keys changed');
@@ -182,7 +182,7 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
       getJwks: new GetJwksUseCase(keyRing),
       listSigningKeys: new ListSigningKeysUseCase(persistence.signingKeys, keyRing.policy),
       rotateSigningKeys,
-      revokeSigningKey: new RevokeSigningKeyUseCase(keyRing, persistence.audit),
+      revokeSigningKey: new RevokeSigningKeyUseCase(keyRing),
       authorizeBearer: oauth.authorizeBearer,
       oauthToken: oauth.oauthToken,
       introspectToken: oauth.introspectToken,

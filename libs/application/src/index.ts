@@ -34,3 +34,4 @@ export * from './verify-audit/verify-audit.use-case';
 export * from './proof-lockout/proof-lockout';
 export * from './rate-limit/abuse-control';
 export * from './challenge/decoy-challenges';
+export * from './rotate-signing-keys/audit-key-transitions';

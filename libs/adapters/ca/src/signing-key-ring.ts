@@ -1,5 +1,6 @@
-import type {
-  AppliedKeyTransition, Clock, CryptoLane, JwksSource, SigningKeyLifecycle, SigningKeyRepository, StoredSigningKey, TokenSigner,
+import {
+  keyTransitionAuditEvents, type AppliedKeyTransition, type Clock, type CryptoLane, type JwksSource, type KeyChangeCause,
+  type SigningKeyLifecycle, type SigningKeyRepository, type StoredSigningKey, type TokenSigner,
 } from '@titan/application';
 import {
   ACCESS_TOKEN_TYPE, activeOf, applyKeyTransition, isPublishedSigningKeyState, KeyRotationPolicy, type KeyRotationSchedule,
@@ -7,6 +8,11 @@ import {
 } from '@titan/domain';
 import type { KeyEncryption } from './key-encryption';
 import { generateSigningKey, jwkThumbprint, PUBLIC_JWK_MEMBERS, publicJwkOf } from './signing-key.generator';
+
+/** Scheduled changes (the timer, start-up) and on-demand rotation without a request behind it. */
+const SCHEDULE: KeyChangeCause = { why: 'schedule', context: { actor: 'titan' } };
+const ON_DEMAND: KeyChangeCause = { why: 'on_demand', context: {} };
+const REVOKED: KeyChangeCause = { why: 'revoked', context: {} };
 
 /** A key as resource servers see it. */
 export interface PublishedKey {
@@ -110,27 +116,27 @@ export class SigningKeyRing implements TokenSigner, JwksSource, PublishedKeySour
    * Applies the scheduled transitions that are due, then reloads. A lock-free read first: when
    * nothing is due (nearly always) this is one SELECT and no transaction.
    */
-  async tick(): Promise<AppliedKeyTransition[]> {
+  async tick(cause: KeyChangeCause = SCHEDULE): Promise<AppliedKeyTransition[]> {
     const snapshot = await this.deps.repository.list();
     if (this.policy.scheduled(snapshot, this.algs, this.deps.clock.now()).length === 0) {
       this.state = this.build(snapshot);
       return [];
     }
-    return (await this.apply((keys, now) => this.policy.scheduled(keys, this.algs, now))) ?? [];
+    return (await this.apply((keys, now) => this.policy.scheduled(keys, this.algs, now), cause)) ?? [];
   }
 
   /** On-demand rotation: publishes (or brings forward) a successor; it signs after one publication lead. */
-  async rotate(algorithms: readonly SigningAlgorithm[] = this.algs): Promise<AppliedKeyTransition[]> {
+  async rotate(algorithms: readonly SigningAlgorithm[] = this.algs, cause: KeyChangeCause = ON_DEMAND): Promise<AppliedKeyTransition[]> {
     const unknown = algorithms.find((alg) => !this.algs.includes(alg));
     if (unknown) throw new Error(`${unknown} is not a configured signing algorithm`);
-    const applied = (await this.apply((keys, now) => this.policy.onDemand(keys, algorithms, now))) ?? [];
+    const applied = (await this.apply((keys, now) => this.policy.onDemand(keys, algorithms, now), cause)) ?? [];
     // A successor that was already published long enough activates right away.
-    return [...applied, ...(await this.tick())];
+    return [...applied, ...(await this.tick(cause))];
   }
 
   /** Emergency revocation; null when no published key has this kid. */
-  revoke(kid: string): Promise<AppliedKeyTransition[] | null> {
-    return this.apply((keys, now) => this.policy.revoke(keys, kid, now));
+  revoke(kid: string, cause: KeyChangeCause = REVOKED): Promise<AppliedKeyTransition[] | null> {
+    return this.apply((keys, now) => this.policy.revoke(keys, kid, now), cause);
   }
 
   /** Re-reads the repository (after a change elsewhere). Keeps the current keys if the new set is unusable. */
@@ -174,7 +180,7 @@ export class SigningKeyRing implements TokenSigner, JwksSource, PublishedKeySour
    * Decides on fresh keys inside the repository's serialised transaction, creates the keys the
    * plan needs, saves everything at once, then reloads. Null when `plan` answers null.
    */
-  private async apply(plan: (keys: readonly StoredSigningKey[], now: Date) => KeyTransition[] | null): Promise<AppliedKeyTransition[] | null> {
+  private async apply(plan: (keys: readonly StoredSigningKey[], now: Date) => KeyTransition[] | null, cause: KeyChangeCause): Promise<AppliedKeyTransition[] | null> {
     const applied = await this.deps.repository.transact(async (keys) => {
       const now = this.deps.clock.now();
       const steps = plan(keys, now);
@@ -200,7 +206,8 @@ export class SigningKeyRing implements TokenSigner, JwksSource, PublishedKeySour
           ...(step.kind === 'activate' && { early: step.early }),
         });
       }
-      return { inserts, updates: [...updates.values()], result: steps ? result : null };
+      // The audit entries go into the same transaction as the changes they record.
+      return { inserts, updates: [...updates.values()], result: steps ? result : null, audit: keyTransitionAuditEvents(result, cause) };
     });
     await this.reload();
     return applied;

@@ -150,7 +150,7 @@ function assemble(mode: Persistence['mode'], dataSource: DataSource, options: Pe
     mode,
     dataSource,
     identities: new TypeormIdentityRepository(dataSource, clock),
-    signingKeys: new TypeormSigningKeyRepository(dataSource),
+    signingKeys: new TypeormSigningKeyRepository(dataSource, clock),
     audit: new TypeormAuditLog(dataSource, clock),
     async ping() {
       await withRunner(dataSource, (runner) => runner.query('SELECT 1'));

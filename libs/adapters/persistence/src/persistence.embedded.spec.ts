@@ -12,6 +12,7 @@ import { auditLogContract } from './testing/audit-log.contract';
 import { identityRepositoryContract } from './testing/identity-repository.contract';
 import { signingKeyRepositoryContract } from './testing/signing-key-repository.contract';
 import { newIdentity, uniqueId, unwrap } from './testing/fixtures';
+import { signingKeyAuditContract } from './testing/signing-key-audit.contract';
 
 // One PGlite instance for the whole file: each costs seconds to create and hundreds of MB.
 describe('persistence on the embedded database (PGlite)', () => {
@@ -29,6 +30,7 @@ describe('persistence on the embedded database (PGlite)', () => {
 
   identityRepositoryContract(() => ({ identities: persistence.identities, trail: new TypeormAuditTrail(persistence.dataSource) }));
   signingKeyRepositoryContract(() => persistence.signingKeys);
+  signingKeyAuditContract(() => persistence);
   auditLogContract(() => persistence);
 
   describe('PGlite pool', () => {

@@ -8,6 +8,7 @@ import { verifyAuditChain } from './audit/verify-audit-chain';
 import { auditLogContract } from './testing/audit-log.contract';
 import { identityRepositoryContract } from './testing/identity-repository.contract';
 import { signingKeyRepositoryContract } from './testing/signing-key-repository.contract';
+import { signingKeyAuditContract } from './testing/signing-key-audit.contract';
 
 const { url, skip } = postgresRequirement();
 
@@ -42,6 +43,7 @@ describe('persistence on PostgreSQL', { skip }, () => {
 
   identityRepositoryContract(() => ({ identities: persistence.identities, trail: new TypeormAuditTrail(persistence.dataSource) }));
   signingKeyRepositoryContract(() => persistence.signingKeys);
+  signingKeyAuditContract(() => persistence);
   auditLogContract(() => persistence);
 
   it('shares one chain between instances', async () => {

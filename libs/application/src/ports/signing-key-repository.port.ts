@@ -1,4 +1,5 @@
 import type { SigningKey } from '@titan/domain';
+import type { AuditEvent } from './audit-log.port';
 
 /** A signing key as stored: public face plus the private key encrypted under the key-encryption key. */
 export interface StoredSigningKey extends SigningKey {
@@ -15,6 +16,8 @@ export interface SigningKeyChanges<T> {
   readonly updates: readonly StoredSigningKey[];
   /** Handed back to the caller of `transact` once the changes are committed. */
   readonly result: T;
+  /** Audit entries for these changes, appended in the same transaction (none if omitted). */
+  readonly audit?: readonly AuditEvent[];
 }
 
 /** Durable store of Titan's own signing keys, shared by every instance. */

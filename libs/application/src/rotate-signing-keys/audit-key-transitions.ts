@@ -1,6 +1,5 @@
-import type { AuditLog } from '../ports/audit-log.port';
-import type { AppliedKeyTransition } from '../ports/signing-key-lifecycle.port';
-import type { RequestContext } from '../shared/request-context';
+import type { AuditEvent } from '../ports/audit-log.port';
+import type { AppliedKeyTransition, KeyChangeCause } from '../ports/signing-key-lifecycle.port';
 
 const ACTION: Record<AppliedKeyTransition['kind'], string> = {
   create: 'signing_key.created',
@@ -12,13 +11,14 @@ const ACTION: Record<AppliedKeyTransition['kind'], string> = {
   revoke: 'signing_key.revoked',
 };
 
-/** One audit entry per applied transition; the reason says why (schedule, on demand, revocation reason). */
-export async function auditKeyTransitions(audit: AuditLog, transitions: readonly AppliedKeyTransition[], why: string, context: RequestContext): Promise<void> {
-  for (const t of transitions) {
-    const detail = [why, t.alg, t.activatesAt && `activates_at=${t.activatesAt.toISOString()}`, t.early && 'early'].filter(Boolean).join(' ');
-    await audit.record({
-      action: ACTION[t.kind], outcome: 'success', actor: context.actor ?? null, subject: t.kid,
-      reason: detail, requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
-    });
-  }
+/**
+ * One audit entry per transition; the reason says why (schedule, on demand, revocation reason).
+ * Written by the key store in the transaction that applies the transitions.
+ */
+export function keyTransitionAuditEvents(transitions: readonly AppliedKeyTransition[], cause: KeyChangeCause): AuditEvent[] {
+  return transitions.map((t) => ({
+    action: ACTION[t.kind], outcome: 'success', actor: cause.context.actor ?? null, subject: t.kid,
+    reason: [cause.why, t.alg, t.activatesAt && `activates_at=${t.activatesAt.toISOString()}`, t.early && 'early'].filter(Boolean).join(' '),
+    requestId: cause.context.requestId ?? null, clientIp: cause.context.clientIp ?? null,
+  }));
 }

@@ -1,8 +1,6 @@
 import { domainError, err, ok, SIGNING_ALGORITHMS, type DomainError, type Result, type SigningAlgorithm } from '@titan/domain';
-import type { AuditLog } from '../ports/audit-log.port';
 import type { AppliedKeyTransition, SigningKeyLifecycle } from '../ports/signing-key-lifecycle.port';
 import type { RequestContext } from '../shared/request-context';
-import { auditKeyTransitions } from './audit-key-transitions';
 
 export interface RotateSigningKeysInput {
   /** `schedule`: the periodic tick; `on_demand`: an operator (admin API, `titan keys rotate`). */
@@ -12,20 +10,17 @@ export interface RotateSigningKeysInput {
 }
 
 /**
- * Runs signing-key rotation (PRODUCT.md section 6) and audits every transition this instance made.
+ * Runs signing-key rotation (PRODUCT.md section 6) and audits every transition this instance made, in the transaction that makes it.
  * On demand, a successor is published and activates one JWKS cache period (plus propagation)
  * later: an unpublished key never signs.
  */
 export class RotateSigningKeysUseCase {
-  constructor(
-    private readonly keys: SigningKeyLifecycle,
-    private readonly audit: AuditLog,
-  ) {}
+  constructor(private readonly keys: SigningKeyLifecycle) {}
 
   async execute(input: RotateSigningKeysInput, context: RequestContext = {}): Promise<Result<AppliedKeyTransition[], DomainError>> {
     let transitions: AppliedKeyTransition[];
     if (input.trigger === 'schedule') {
-      transitions = await this.keys.tick();
+      transitions = await this.keys.tick({ why: input.trigger, context });
     } else {
       let algorithms: readonly SigningAlgorithm[] | undefined;
       if (input.alg !== undefined) {
@@ -35,9 +30,8 @@ export class RotateSigningKeysUseCase {
         }
         algorithms = [alg];
       }
-      transitions = await this.keys.rotate(algorithms);
+      transitions = await this.keys.rotate(algorithms, { why: input.trigger, context });
     }
-    await auditKeyTransitions(this.audit, transitions, input.trigger, context);
     return ok(transitions);
   }
 }

@@ -1,4 +1,4 @@
-import type { SigningKeyChanges, SigningKeyRepository, StoredSigningKey } from '@titan/application';
+import type { AuditEvent, SigningKeyChanges, SigningKeyRepository, StoredSigningKey } from '@titan/application';
 
 /**
  * Test double of the SigningKeyRepository port with its invariants: at most one active key per
@@ -9,6 +9,8 @@ export class InMemorySigningKeyRepository implements SigningKeyRepository {
   readonly rows: StoredSigningKey[] = [];
   /** Number of `transact` calls that wrote something. */
   writes = 0;
+  /** Audit entries written with the changes, in commit order. */
+  readonly audited: AuditEvent[] = [];
   private queue: Promise<unknown> = Promise.resolve();
 
   async list(): Promise<StoredSigningKey[]> {
@@ -48,6 +50,7 @@ export class InMemorySigningKeyRepository implements SigningKeyRepository {
         if (staged.filter((r) => r.alg === alg && r.state === 'active').length > 1) throw new Error(`two active ${alg} keys`);
       }
       if (changes.inserts.length + changes.updates.length > 0) this.writes++;
+      this.audited.push(...(changes.audit ?? []));
       this.rows.splice(0, this.rows.length, ...staged);
       return changes.result;
     });

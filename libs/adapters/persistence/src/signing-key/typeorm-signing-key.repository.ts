@@ -1,6 +1,7 @@
 import type { DataSource, QueryRunner } from 'typeorm';
 import { ok } from '@titan/domain';
-import type { SigningKeyChanges, SigningKeyRepository, StoredSigningKey } from '@titan/application';
+import type { Clock, SigningKeyChanges, SigningKeyRepository, StoredSigningKey } from '@titan/application';
+import { appendAuditEntry } from '../audit/typeorm-audit-log';
 import { affected, inTransaction, rows, withRunner } from '../shared/sql';
 import type { SigningKeyRecord } from './signing-key.record';
 
@@ -13,7 +14,10 @@ const COLUMNS = 'kid, alg, state, public_jwk, encrypted_private_key, created_at,
  * the previous one committed.
  */
 export class TypeormSigningKeyRepository implements SigningKeyRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock = { now: () => new Date() },
+  ) {}
 
   async list(): Promise<StoredSigningKey[]> {
     return withRunner(this.dataSource, async (runner) => (await this.read(runner)).map(restore));
@@ -43,6 +47,8 @@ export class TypeormSigningKeyRepository implements SigningKeyRepository {
       // One lock per schema: every instance of one Titan deployment, and no other.
       await runner.query(`SELECT pg_advisory_xact_lock(hashtext('titan'), hashtext(current_schema() || '.signing_keys'))`);
       const changes = await decide((await this.read(runner)).map(restore));
+      // Audit entries first: any write below that fails rolls them back with it.
+      for (const event of changes.audit ?? []) await appendAuditEntry(runner, event, this.clock.now());
       const leaving = activationsLast(changes.updates).filter((k) => k.state !== 'active');
       const entering = changes.updates.filter((k) => k.state === 'active');
       for (const key of leaving) await this.save(runner, key);
