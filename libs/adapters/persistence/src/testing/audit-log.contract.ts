@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import type { AuditEntry, AuditLog } from '@titan/application';
 import { TypeormAuditTrail } from '../audit/typeorm-audit-trail';
 import { verifyAuditChain } from '../audit/verify-audit-chain';
-import { uniqueId, unwrap } from './fixtures';
+import { allPages, uniqueId } from './fixtures';
 
 /** Runs `sql` with the append-only triggers off, as an attacker who owns the table could. */
 async function tamper(dataSource: DataSource, sql: string, params: unknown[] = []): Promise<void> {
@@ -52,17 +52,7 @@ export function auditLogContract(subject: () => { audit: AuditLog; dataSource: D
       for (let i = 0; i < 7; i++) await audit.record({ action: 'paged', outcome: 'success', actor: null, subject: marker, reason: String(i) });
       const head = await trail.head();
       assert.ok(head);
-      const seen: AuditEntry[] = [];
-      let cursor: string | null = null;
-      let pages = 0;
-      do {
-        const page: { items: readonly AuditEntry[]; nextCursor: string | null } = unwrap(await trail.list(3, cursor));
-        assert.ok(page.items.length <= 3);
-        assert.ok(page.nextCursor === null || page.items.length === 3);
-        seen.push(...page.items);
-        cursor = page.nextCursor;
-        pages++;
-      } while (cursor !== null && pages < 10_000);
+      const seen: AuditEntry[] = await allPages((cursor) => trail.list(3, cursor), 3);
       const seqs = seen.map((e) => e.seq);
       assert.deepEqual(seqs, [...seqs].sort((a, b) => b - a), 'newest first');
       assert.equal(new Set(seqs).size, seqs.length, 'no entry twice');

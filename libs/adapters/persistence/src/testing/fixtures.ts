@@ -1,6 +1,7 @@
+import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { thumbprintInput, UserIdentity, type EcPublicJwk, type IdentityKey } from '@titan/domain';
-import type { StoredSigningKey } from '@titan/application';
+import type { Page, StoredSigningKey } from '@titan/application';
 
 /** A fresh P-256 identity key with its RFC 7638 thumbprint. */
 export function freshKey(createdAt = new Date('2026-01-02T03:04:05.678Z')): IdentityKey {
@@ -46,4 +47,26 @@ export function unwrap<T, E>(result: { ok: true; value: T } | { ok: false; error
 
 export function errorCode(result: { ok: boolean; error?: { code: string } }): string | null {
   return result.ok ? null : (result.error?.code ?? null);
+}
+
+/**
+ * Walks a cursor-paged list to the end, checking on every page that it holds at most `pageSize`
+ * items and that only a full page announces a next one.
+ */
+export async function allPages<T>(
+  list: (cursor: string | null) => Promise<{ ok: true; value: Page<T> } | { ok: false; error: unknown }>,
+  pageSize: number,
+): Promise<T[]> {
+  const seen: T[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const page: Page<T> = unwrap(await list(cursor));
+    assert.ok(page.items.length <= pageSize);
+    assert.ok(page.nextCursor === null || page.items.length === pageSize);
+    seen.push(...page.items);
+    cursor = page.nextCursor;
+    pages++;
+  } while (cursor !== null && pages < 10_000);
+  return seen;
 }

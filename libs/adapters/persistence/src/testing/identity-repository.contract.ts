@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { UserIdentity } from '@titan/domain';
 import type { AuditEntry, AuditEvent, AuditTrail, IdentityRepository, Page } from '@titan/application';
-import { errorCode, freshKey, newIdentity, uniqueId, unwrap } from './fixtures';
+import { allPages, errorCode, freshKey, newIdentity, uniqueId, unwrap } from './fixtures';
 
 /** An audit event whose reason marks it, so a test finds exactly its own entries in a shared log. */
 const event = (reason: string = uniqueId('change'), action = 'identity.changed'): AuditEvent => ({
@@ -113,17 +113,7 @@ export function identityRepositoryContract(subject: () => { identities: Identity
       const prefix = uniqueId('page');
       const ids = Array.from({ length: 7 }, (_, i) => `${prefix}-${String.fromCharCode(103 - i)}`);
       for (const id of ids) unwrap(await repo.create(newIdentity(id), event()));
-      const seen: UserIdentity[] = [];
-      let cursor: string | null = null;
-      let pages = 0;
-      do {
-        const page: Page<UserIdentity> = unwrap(await repo.list(3, cursor));
-        assert.ok(page.items.length <= 3);
-        assert.ok(page.nextCursor === null || page.items.length === 3);
-        seen.push(...page.items);
-        cursor = page.nextCursor;
-        pages++;
-      } while (cursor !== null && pages < 10_000);
+      const seen: UserIdentity[] = await allPages((cursor) => repo.list(3, cursor), 3);
       const all = seen.map((i) => i.id);
       assert.deepEqual(all, [...all].sort(), 'ids come in byte order');
       assert.equal(new Set(all).size, all.length, 'no id twice');
