@@ -7,7 +7,7 @@ import { ManualClock } from '@titan/testing';
 import { KeyEncryption } from './key-encryption';
 import { LocalTokenVerifier } from './local-token-verifier';
 import { jwkThumbprint } from './signing-key.generator';
-import { SigningKeyRing, type SigningKeyRingOptions } from './signing-key-ring';
+import { DEFAULT_KEY_ROTATION_SCHEDULE, SigningKeyRing, type SigningKeyRingOptions } from './signing-key-ring';
 import { InMemorySigningKeyRepository } from './testing/in-memory-signing-key.repository';
 import { NodeCryptoLane } from './testing/node-crypto-lane';
 
@@ -133,7 +133,7 @@ describe('SigningKeyRing', () => {
 
   it('reports its cache max-age and refuses use before init()', async () => {
     assert.equal(setup().ring.cacheMaxAgeSeconds(), 300);
-    const { ring, clock } = setup({ cacheMaxAgeSeconds: 120 });
+    const { ring, clock } = setup({ schedule: { ...DEFAULT_KEY_ROTATION_SCHEDULE, jwksMaxAgeSeconds: 120 } });
     assert.equal(ring.cacheMaxAgeSeconds(), 120);
     await assert.rejects(ring.sign(claimsAt(clock)), /init\(\) has not completed/);
     await assert.rejects(ring.jwks(), /init\(\) has not completed/);

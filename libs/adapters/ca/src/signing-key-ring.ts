@@ -39,8 +39,6 @@ export interface SigningKeyRingOptions {
   readonly algorithms?: readonly SigningAlgorithm[];
   /** Rotation timing (checked by the caller with checkKeyRotationSchedule). Default: see DEFAULT_KEY_ROTATION_SCHEDULE. */
   readonly schedule?: KeyRotationSchedule;
-  /** Shorthand for `schedule.jwksMaxAgeSeconds` over the default schedule. */
-  readonly cacheMaxAgeSeconds?: number;
 }
 
 /** Titan's defaults: 30-day rotation, 5-minute JWKS caching, 1-day tokens at most, 30 s skew, 15 s refresh. */
@@ -96,9 +94,7 @@ export class SigningKeyRing implements TokenSigner, JwksSource, PublishedKeySour
     for (const alg of this.algs) {
       if (alg !== 'ES256' && alg !== 'RS256') throw new Error(`unsupported signing algorithm ${String(alg)}`);
     }
-    const maxAge = options.cacheMaxAgeSeconds;
-    if (maxAge !== undefined && (!Number.isInteger(maxAge) || maxAge < 0)) throw new Error('cacheMaxAgeSeconds must be a non-negative integer');
-    this.policy = new KeyRotationPolicy(options.schedule ?? { ...DEFAULT_KEY_ROTATION_SCHEDULE, ...(maxAge === undefined ? {} : { jwksMaxAgeSeconds: maxAge }) });
+    this.policy = new KeyRotationPolicy(options.schedule ?? DEFAULT_KEY_ROTATION_SCHEDULE);
   }
 
   /** Loads the keys, creating an active key for each configured algorithm that has none. */
