@@ -13,6 +13,7 @@
  *   --json FILE       also write every run as JSON
  *   --cpu-prof DIR    run Titan servers under `node --cpu-prof --cpu-prof-dir DIR`
  *   --node-args-b "…" extra node flags for the titan-*-b targets (A/B of a runtime flag: BENCH_API_MAIN_B = the same build)
+ *   BENCH_NODE_B=<node binary>  another Node runtime for the titan-*-b targets (A/B of the runtime: BENCH_API_MAIN_B = the same build)
  */
 import { writeFileSync } from 'node:fs';
 import { markdown } from './report';

@@ -15,6 +15,9 @@ export const API_MAIN = process.env['BENCH_API_MAIN'] ? resolve(process.env['BEN
 /** Another build of the API for A/B comparisons of a code change in the same run (`*-b` targets). */
 export const API_MAIN_B = process.env['BENCH_API_MAIN_B'] ? resolve(process.env['BENCH_API_MAIN_B']) : undefined;
 
+/** Another Node binary for the `*-b` targets: a same-run A/B of the runtime itself (BENCH_NODE_B). */
+const NODE_B = process.env['BENCH_NODE_B'] ? resolve(process.env['BENCH_NODE_B']) : process.execPath;
+
 export const TARGET_NAMES = [
   'titan-embedded', 'titan-production', 'titan-production-piscina', 'titan-embedded-piscina', 'peer', 'floor',
   'titan-embedded-b', 'titan-production-b',
@@ -65,8 +68,8 @@ interface Spawned {
   stop(): Promise<void>;
 }
 
-function spawnNode(script: string, args: readonly string[], env: Record<string, string>): Spawned {
-  const child = spawn(process.execPath, [...args, script], {
+function spawnNode(script: string, args: readonly string[], env: Record<string, string>, node = process.execPath): Spawned {
+  const child = spawn(node, [...args, script], {
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -169,7 +172,7 @@ export async function startTitan(name: TargetName, options: TargetOptions): Prom
   }
   const main = name.endsWith('-b') ? API_MAIN_B : API_MAIN;
   if (!main) throw new Error(`${name} needs BENCH_API_MAIN_B (the other build's apps/api/dist/main.js)`);
-  const spawned = spawnNode(main, options.nodeArgs ?? [], env);
+  const spawned = spawnNode(main, options.nodeArgs ?? [], env, name.endsWith('-b') ? NODE_B : process.execPath);
   const cleanup = async (): Promise<void> => {
     await spawned.stop();
     for (const c of cleanups) await c().catch((e: unknown) => process.stderr.write(`bench cleanup: ${String(e)}\n`));
