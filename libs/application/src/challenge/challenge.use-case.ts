@@ -39,7 +39,7 @@ export class ChallengeUseCase {
     private readonly random: Random,
     private readonly clock: Clock,
     private readonly policy: TokenPolicy,
-    /** Outstanding-challenge cap per (identity, address); none when undefined. */
+    /** The per-address limit and the outstanding-challenge cap per (identity, address); none when undefined. */
     private readonly abuse?: AbuseControl,
   ) {}
 
@@ -49,8 +49,8 @@ export class ChallengeUseCase {
     const scopes = input.scope === undefined ? undefined : parseScopeString(input.scope);
     if (scopes && !scopes.ok) return scopes;
     // Counted for the requested id before it is looked up: an unknown identity is capped like a real one.
-    const capped = await this.abuse?.openChallenge(input.identityId, context);
-    if (capped) return err(capped);
+    const refused = await this.abuse?.admitChallenge(input.identityId, context);
+    if (refused) return err(refused);
 
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.policy.challengeTtlSeconds * 1000);

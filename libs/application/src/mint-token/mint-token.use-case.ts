@@ -1,6 +1,5 @@
 import { decodeBase64UrlOfLength, domainError, err, ok, type DomainError, type Result } from '@titan/domain';
 import type { AuditLog } from '../ports/audit-log.port';
-import { RateLimitedError } from '../ports/rate-limiter.port';
 import type { ChallengeStore } from '../ports/challenge-store.port';
 import type { Clock } from '../ports/clock.port';
 import type { CryptoLane } from '../ports/crypto-lane.port';
@@ -49,9 +48,10 @@ export class MintTokenUseCase {
     // Malformed requests are refused before any challenge is touched.
     const signature = decodeBase64UrlOfLength(input.signature, SIGNATURE_BYTES, 'signature');
     if (!signature.ok) return signature;
-    // A locked (identity, address) pair is refused before anything is checked or consumed.
-    const lockout = this.abuse ? await this.abuse.proofStatus(input.identityId, context) : undefined;
-    if (lockout && lockout.lockedForMs > 0) return err(new RateLimitedError('proof_lockout', lockout.lockedForMs));
+    // The address budget and the pair's lockout, in one store round trip: a refused or locked caller
+    // is turned away before anything is checked or consumed.
+    const admission = this.abuse ? await this.abuse.admitProof(input.identityId, context) : undefined;
+    if (admission?.refused) return err(admission.refused);
     // A DPoP proof (and its nonce) is checked before the challenge is touched, so a client told to
     // use a nonce can retry with the same challenge.
     let dpopJkt: string | undefined;
@@ -70,12 +70,12 @@ export class MintTokenUseCase {
       dpopJkt = proof.value.jkt;
     }
 
-    // The outstanding-challenge refund runs while the proof is checked and is awaited on every path
-    // below (with the next store call, so both leave in one round trip); its failure still fails the request.
-    let redeemed: Promise<void> | undefined;
+    // Once the challenge is out of the store its outstanding slot is freed: on failure here, on success
+    // together with the identity's token charge.
+    let redeemed = false;
     const failed = async (reason: string): Promise<Result<never, DomainError>> => {
       await Promise.all([
-        redeemed,
+        redeemed ? this.abuse?.challengeRedeemed(input.identityId, context) : undefined,
         this.audit.record({
           action: 'proof.failed', outcome: 'failure', actor: input.identityId, subject: input.identityId, reason,
           requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
@@ -90,12 +90,7 @@ export class MintTokenUseCase {
     // Only the identity a challenge was issued to frees its slot; a decoy presented under another id
     // cannot be attributed either, so neither counts as a guess nor frees anything.
     if (!challenge.isFor(input.identityId)) return failed('challenge_of_another_identity');
-    if (this.abuse) {
-      redeemed = this.abuse.challengeRedeemed(challenge.identityId, context);
-      // Handled here so a store failure during the checks below is not an unhandled rejection;
-      // `redeemed` itself still rejects where it is awaited.
-      redeemed.catch(() => undefined);
-    }
+    redeemed = true;
     if (challenge.isExpired(this.clock.now())) return failed('challenge_expired');
 
     const identity = await this.reader.find(input.identityId);
@@ -117,12 +112,8 @@ export class MintTokenUseCase {
     // The grant was checked at challenge time; re-check in case allowed sets changed since.
     const grant = identity.resolveGrant(this.policy.issuer, challenge.audience, challenge.scopes);
     if (!grant.ok) return failed(`grant_no_longer_allowed: ${grant.error.code}`);
-    if (this.abuse) {
-      const [, , limited] = await Promise.all([
-        redeemed,
-        this.abuse.proofSucceeded(identity.id, lockout!, context),
-        this.abuse.chargeIdentity('token', identity.id, context),
-      ]);
+    if (this.abuse && admission) {
+      const limited = await this.abuse.proofAccepted(identity.id, admission.lockout, context);
       if (limited) return err(limited);
     }
     return ok(await this.tokens.issue(identity.id, grant.value, dpopJkt === undefined ? undefined : { jkt: dpopJkt }, context));

@@ -51,11 +51,50 @@ export interface RateLimitSpec {
   readonly localBlock?: boolean;
 }
 
+/** One operation of a batch (`RateLimiterFactory.run`) on a limiter of that factory. */
+export interface RateLimitOperation {
+  readonly limiter: RateLimiter;
+  readonly key: string;
+  readonly action: 'consume' | 'peek' | 'refund' | 'reset';
+}
+
+/**
+ * What one operation of a batch answered: `consume` its decision; `peek` the key's state as a
+ * decision (`allowed`: within the limit) or null when the key has none; `refund` and `reset` null.
+ * Undefined: not run, because an earlier consume was refused.
+ */
+export type RateLimitOperationResult = RateLimitDecision | null | undefined;
+
 /** Builds limiters over one store (memory or Redis). */
 export interface RateLimiterFactory {
   create(spec: RateLimitSpec): RateLimiter;
+  /**
+   * Runs operations on this factory's limiters in order and stops after the first refused consume:
+   * the checks of one request in one store round trip where the store allows it (Redis: one script,
+   * atomic). Results come back in the order of the operations.
+   */
+  run(operations: readonly RateLimitOperation[]): Promise<RateLimitOperationResult[]>;
 }
 export const RateLimiterFactory = Symbol('RateLimiterFactory');
+
+/** `RateLimiterFactory.run` for stores without a batch form: each operation in turn. */
+export async function runRateLimitOperationsInTurn(operations: readonly RateLimitOperation[]): Promise<RateLimitOperationResult[]> {
+  const results: RateLimitOperationResult[] = [];
+  for (const { limiter, key, action } of operations) {
+    if (action === 'consume') {
+      const decision = await limiter.consume(key);
+      results.push(decision);
+      if (!decision.allowed) break;
+    } else if (action === 'peek') {
+      const state = await limiter.peek(key);
+      results.push(state && { allowed: state.consumed <= limiter.limit, ...state });
+    } else {
+      await (action === 'refund' ? limiter.refund(key) : limiter.reset(key));
+      results.push(null);
+    }
+  }
+  return results;
+}
 
 /**
  * The expected outcome "too many requests": `rate_limited` (429) with how long to wait. `reason`

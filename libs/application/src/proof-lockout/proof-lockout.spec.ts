@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import type { AuditEvent, AuditLog } from '../ports/audit-log.port';
 import type { OperationalMetrics } from '../ports/operational-metrics.port';
 import {
-  RateLimitedError, type RateLimitDecision, type RateLimitSpec, type RateLimitState, type RateLimiter, type RateLimiterFactory,
+  RateLimitedError, runRateLimitOperationsInTurn, type RateLimitDecision, type RateLimitSpec, type RateLimitState, type RateLimiter,
+  type RateLimiterFactory,
 } from '../ports/rate-limiter.port';
 import { AbuseControl, type AbuseControlSettings } from '../rate-limit/abuse-control';
 import { lockSecondsAfter, type ProofLockoutPolicy } from './proof-lockout';
@@ -19,6 +20,8 @@ class ManualClock {
 /** The RateLimiter contract's fixed-window semantics over a manual clock. */
 class ClockedLimiterFactory implements RateLimiterFactory {
   constructor(private readonly clock: ManualClock) {}
+
+  readonly run = runRateLimitOperationsInTurn;
 
   create(spec: RateLimitSpec): RateLimiter {
     const clock = this.clock;
@@ -58,6 +61,13 @@ class ClockedLimiterFactory implements RateLimiterFactory {
 }
 
 const POLICY: ProofLockoutPolicy = { threshold: 5, baseLockSeconds: 1, maxLockSeconds: 900, memorySeconds: 86_400 };
+/** Proofs from one address are many in the lockout tests: their address budget is not what they test. */
+const ADDRESS_LIMITS = { challenge: 3, token: 1000, oauth_token: 3, introspect: 3, revoke: 3, admin: 0 };
+
+/** The pair's lockout state as a proof's admission reads it. */
+async function lockoutOf(abuse: AbuseControl, identityId: string, context: { clientIp: string }) {
+  return (await abuse.admitProof(identityId, context)).lockout;
+}
 
 function harness(overrides: Partial<AbuseControlSettings> = {}) {
   const clock = new ManualClock();
@@ -67,7 +77,7 @@ function harness(overrides: Partial<AbuseControlSettings> = {}) {
   const metrics: OperationalMetrics = { rateLimitRejected: (name) => void rejected.push(name), dependencyFailed: () => undefined };
   const abuse = new AbuseControl(new ClockedLimiterFactory(clock), {
     windowSeconds: 60,
-    perAddress: { challenge: 3, token: 3, oauth_token: 3, introspect: 3, revoke: 3, admin: 0 },
+    perAddress: ADDRESS_LIMITS,
     perIdentity: { token: 2, introspect: 0, admin: 0 },
     outstandingChallenges: 2,
     challengeTtlSeconds: 60,
@@ -79,6 +89,7 @@ function harness(overrides: Partial<AbuseControlSettings> = {}) {
 
 const FROM_A = { clientIp: '198.51.100.1', requestId: 'r1' };
 const FROM_B = { clientIp: '198.51.100.2', requestId: 'r2' };
+const NO_FAILURES = { lockedForMs: 0, failures: 0 };
 
 describe('lockSecondsAfter', () => {
   it('locks from the threshold on, doubling from the base up to the cap', () => {
@@ -94,11 +105,11 @@ describe('ProofLockout (manual clock)', () => {
   it('locks the (identity, address) pair progressively and audits only the transitions', async () => {
     const { clock, abuse, audited, rejected } = harness();
     for (let i = 0; i < 4; i++) await abuse.proofFailed('alice', 'bad_signature', FROM_A);
-    assert.equal((await abuse.proofStatus('alice', FROM_A)).lockedForMs, 0, 'four failures: not locked');
+    assert.equal((await lockoutOf(abuse, 'alice', FROM_A)).lockedForMs, 0, 'four failures: not locked');
     assert.equal(audited.length, 0);
 
     await abuse.proofFailed('alice', 'bad_signature', FROM_A);
-    let status = await abuse.proofStatus('alice', FROM_A);
+    let status = await lockoutOf(abuse, 'alice', FROM_A);
     assert.equal(status.lockedForMs, 1000, 'fifth failure: locked for 1 s');
     assert.equal(status.failures, 5);
     assert.deepEqual(rejected, ['proof_lockout'], 'a refused proof is counted');
@@ -108,15 +119,15 @@ describe('ProofLockout (manual clock)', () => {
     assert.match(audited[0]!.reason!, /5 failed proofs \(last: bad_signature\); locked for 1 s/);
 
     // Refused proofs while locked write nothing (the use case stops before counting).
-    for (let i = 0; i < 100; i++) await abuse.proofStatus('alice', FROM_A);
+    for (let i = 0; i < 100; i++) await lockoutOf(abuse, 'alice', FROM_A);
     assert.equal(audited.length, 1);
 
     clock.advance(1000);
-    assert.equal((await abuse.proofStatus('alice', FROM_A)).lockedForMs, 0, 'the lock ends');
+    assert.equal((await lockoutOf(abuse, 'alice', FROM_A)).lockedForMs, 0, 'the lock ends');
     const expected = [2, 4, 8, 16, 32, 64, 128, 256, 512, 900, 900];
     for (const seconds of expected) {
       await abuse.proofFailed('alice', 'bad_signature', FROM_A);
-      status = await abuse.proofStatus('alice', FROM_A);
+      status = await lockoutOf(abuse, 'alice', FROM_A);
       assert.equal(status.lockedForMs, seconds * 1000);
       clock.advance(seconds * 1000);
     }
@@ -126,9 +137,9 @@ describe('ProofLockout (manual clock)', () => {
   it('never locks another address: nobody elsewhere can lock a service out', async () => {
     const { abuse } = harness();
     for (let i = 0; i < 10; i++) await abuse.proofFailed('alice', 'bad_signature', FROM_A);
-    assert.ok((await abuse.proofStatus('alice', FROM_A)).lockedForMs > 0);
-    assert.deepEqual(await abuse.proofStatus('alice', FROM_B), { lockedForMs: 0, failures: 0 });
-    assert.deepEqual(await abuse.proofStatus('bob', FROM_A), { lockedForMs: 0, failures: 0 });
+    assert.ok((await lockoutOf(abuse, 'alice', FROM_A)).lockedForMs > 0);
+    assert.deepEqual(await lockoutOf(abuse, 'alice', FROM_B), { lockedForMs: 0, failures: 0 });
+    assert.deepEqual(await lockoutOf(abuse, 'bob', FROM_A), { lockedForMs: 0, failures: 0 });
   });
 
   it('does not count replays, race losers, expired challenges, another identity\'s challenge or DPoP refusals', async () => {
@@ -136,23 +147,23 @@ describe('ProofLockout (manual clock)', () => {
     for (const reason of ['challenge_unknown_or_used', 'challenge_expired', 'challenge_of_another_identity', 'dpop_key_not_enrolled', 'grant_no_longer_allowed: invalid_scope']) {
       for (let i = 0; i < 10; i++) await abuse.proofFailed('alice', reason, FROM_A);
     }
-    assert.deepEqual(await abuse.proofStatus('alice', FROM_A), { lockedForMs: 0, failures: 0 });
+    assert.deepEqual(await lockoutOf(abuse, 'alice', FROM_A), { lockedForMs: 0, failures: 0 });
     assert.equal(audited.length, 0);
     for (const reason of ['identity_revoked', 'identity_unknown', 'decoy_challenge', 'bad_signature', 'bad_signature']) {
       await abuse.proofFailed('alice', reason, FROM_A);
     }
-    assert.equal((await abuse.proofStatus('alice', FROM_A)).lockedForMs, 1000, 'each of these is a guess');
+    assert.equal((await lockoutOf(abuse, 'alice', FROM_A)).lockedForMs, 1000, 'each of these is a guess');
   });
 
   it('forgets the pair on success', async () => {
     const { abuse } = harness();
     for (let i = 0; i < 4; i++) await abuse.proofFailed('alice', 'bad_signature', FROM_A);
-    const status = await abuse.proofStatus('alice', FROM_A);
+    const status = await lockoutOf(abuse, 'alice', FROM_A);
     assert.equal(status.failures, 4);
-    await abuse.proofSucceeded('alice', status, FROM_A);
-    assert.deepEqual(await abuse.proofStatus('alice', FROM_A), { lockedForMs: 0, failures: 0 });
+    assert.equal(await abuse.proofAccepted('alice', status, FROM_A), null);
+    assert.deepEqual(await lockoutOf(abuse, 'alice', FROM_A), { lockedForMs: 0, failures: 0 });
     await abuse.proofFailed('alice', 'bad_signature', FROM_A);
-    assert.equal((await abuse.proofStatus('alice', FROM_A)).lockedForMs, 0, 'counting starts again from zero');
+    assert.equal((await lockoutOf(abuse, 'alice', FROM_A)).lockedForMs, 0, 'counting starts again from zero');
   });
 
   it('forgets failures after the memory window', async () => {
@@ -160,13 +171,13 @@ describe('ProofLockout (manual clock)', () => {
     for (let i = 0; i < 4; i++) await abuse.proofFailed('alice', 'bad_signature', FROM_A);
     clock.advance(POLICY.memorySeconds * 1000);
     await abuse.proofFailed('alice', 'bad_signature', FROM_A);
-    assert.deepEqual(await abuse.proofStatus('alice', FROM_A), { lockedForMs: 0, failures: 1 });
+    assert.deepEqual(await lockoutOf(abuse, 'alice', FROM_A), { lockedForMs: 0, failures: 1 });
   });
 
   it('is off with threshold 0', async () => {
     const { abuse } = harness({ lockout: { ...POLICY, threshold: 0 } });
     for (let i = 0; i < 20; i++) await abuse.proofFailed('alice', 'bad_signature', FROM_A);
-    assert.deepEqual(await abuse.proofStatus('alice', FROM_A), { lockedForMs: 0, failures: 0 });
+    assert.deepEqual(await lockoutOf(abuse, 'alice', FROM_A), { lockedForMs: 0, failures: 0 });
     assert.equal(abuse.lockout, undefined);
   });
 });
@@ -205,18 +216,60 @@ describe('AbuseControl rate limits (manual clock)', () => {
   });
 
   it('caps outstanding challenges per (identity, address), known or not, and frees room on redemption', async () => {
-    const { clock, abuse } = harness();
+    const { clock, abuse } = harness({ perAddress: { ...ADDRESS_LIMITS, challenge: 0 } });
     for (const id of ['alice', 'nobody-registered-this']) {
-      assert.equal(await abuse.openChallenge(id, FROM_A), null);
-      assert.equal(await abuse.openChallenge(id, FROM_A), null);
-      const capped = await abuse.openChallenge(id, FROM_A);
+      assert.equal(await abuse.admitChallenge(id, FROM_A), null);
+      assert.equal(await abuse.admitChallenge(id, FROM_A), null);
+      const capped = await abuse.admitChallenge(id, FROM_A);
       assert.equal(capped?.limiter, 'outstanding_challenges');
-      assert.equal(await abuse.openChallenge(id, FROM_B), null, 'another address has its own cap');
+      assert.equal(await abuse.admitChallenge(id, FROM_B), null, 'another address has its own cap');
     }
     await abuse.challengeRedeemed('alice', FROM_A);
     await abuse.challengeRedeemed('alice', FROM_A);
-    assert.equal(await abuse.openChallenge('alice', FROM_A), null, 'redemptions free room (the refused request counted too)');
+    assert.equal(await abuse.admitChallenge('alice', FROM_A), null, 'redemptions free room (the refused request counted too)');
     clock.advance(60_000);
-    assert.equal(await abuse.openChallenge('nobody-registered-this', FROM_A), null, 'the count ends with the challenge lifetime');
+    assert.equal(await abuse.admitChallenge('nobody-registered-this', FROM_A), null, 'the count ends with the challenge lifetime');
+  });
+
+  it('admits a challenge only within the address budget, and a refused address takes no outstanding slot', async () => {
+    const { clock, abuse, audited } = harness({ perAddress: { ...ADDRESS_LIMITS, challenge: 2 }, outstandingChallenges: 3, challengeTtlSeconds: 120 });
+    assert.equal(await abuse.admitChallenge('alice', FROM_A), null);
+    assert.equal(await abuse.admitChallenge('alice', FROM_A), null);
+    assert.equal((await abuse.admitChallenge('alice', FROM_A))?.limiter, 'challenge_per_ip');
+    assert.equal(audited[0]!.actor, null, 'an address limit has no actor');
+    assert.equal(audited[0]!.subject, FROM_A.clientIp);
+    clock.advance(60_000); // a new address window; the outstanding slots live for 120 s
+    assert.equal(await abuse.admitChallenge('alice', FROM_A), null, 'the third slot was not taken by the refused request');
+    const capped = await abuse.admitChallenge('alice', FROM_A);
+    assert.equal(capped?.limiter, 'outstanding_challenges');
+    assert.equal(audited[1]!.actor, 'alice', 'a pair limit is attributed to the identity');
+  });
+
+  it('refuses a proof past the address budget before reading the lockout, and a locked pair with proof_lockout', async () => {
+    const { abuse, rejected } = harness({ perAddress: { ...ADDRESS_LIMITS, token: 1 } });
+    assert.deepEqual(await abuse.admitProof('alice', FROM_A), { lockout: { lockedForMs: 0, failures: 0 } });
+    const byAddress = await abuse.admitProof('alice', FROM_A);
+    assert.equal(byAddress.refused?.limiter, 'token_per_ip');
+    assert.deepEqual(rejected, ['token_per_ip']);
+
+    const locked = harness();
+    for (let i = 0; i < 5; i++) await locked.abuse.proofFailed('alice', 'bad_signature', FROM_A);
+    const admission = await locked.abuse.admitProof('alice', FROM_A);
+    assert.equal(admission.refused?.limiter, 'proof_lockout');
+    assert.equal(admission.refused?.retryAfterSeconds, 1);
+    assert.equal(admission.lockout.failures, 5);
+  });
+
+  it('on an accepted proof frees the outstanding slot, forgets failures and charges the identity', async () => {
+    const { abuse } = harness({ perAddress: { ...ADDRESS_LIMITS, challenge: 0 }, outstandingChallenges: 1 });
+    assert.equal(await abuse.admitChallenge('alice', FROM_A), null);
+    assert.equal((await abuse.admitChallenge('alice', FROM_A))?.limiter, 'outstanding_challenges', 'the cap of one is held');
+    for (let i = 0; i < 3; i++) await abuse.proofFailed('alice', 'bad_signature', FROM_A);
+    const { lockout } = await abuse.admitProof('alice', FROM_A);
+    assert.equal(lockout.failures, 3);
+    assert.equal(await abuse.proofAccepted('alice', lockout, FROM_A), null);
+    assert.equal((await lockoutOf(abuse, 'alice', FROM_A)).failures, 0, 'failures forgotten');
+    assert.equal(await abuse.proofAccepted('alice', NO_FAILURES, FROM_A), null);
+    assert.equal((await abuse.proofAccepted('alice', NO_FAILURES, FROM_A))?.limiter, 'token_per_identity', 'two tokens per identity');
   });
 });

@@ -1,6 +1,6 @@
 import type { AuditLog } from '../ports/audit-log.port';
 import type { OperationalMetrics } from '../ports/operational-metrics.port';
-import type { RateLimiter } from '../ports/rate-limiter.port';
+import type { RateLimitOperation, RateLimitOperationResult, RateLimiter } from '../ports/rate-limiter.port';
 import type { RequestContext } from '../shared/request-context';
 
 /**
@@ -67,10 +67,13 @@ export class ProofLockout {
     return `${identityId} ${clientIp ?? 'unknown'}`;
   }
 
-  /** One round trip (two reads leave together). */
-  async status(identityId: string, clientIp: string | null | undefined): Promise<LockoutStatus> {
+  /** The reads of the pair's lockout state, to run in a batch with the request's other checks; `statusOf` reads their results. */
+  statusReads(identityId: string, clientIp: string | null | undefined): [RateLimitOperation, RateLimitOperation] {
     const key = ProofLockout.key(identityId, clientIp);
-    const [lock, failures] = await Promise.all([this.locks.peek(key), this.failures.peek(key)]);
+    return [{ limiter: this.locks, key, action: 'peek' }, { limiter: this.failures, key, action: 'peek' }];
+  }
+
+  statusOf(lock: RateLimitOperationResult, failures: RateLimitOperationResult): LockoutStatus {
     const lockedForMs = lock && lock.consumed > this.locks.limit ? Math.max(lock.msBeforeReset, 0) : 0;
     if (lockedForMs > 0) this.metrics.rateLimitRejected('proof_lockout');
     return { lockedForMs, failures: failures?.consumed ?? 0 };
@@ -91,10 +94,10 @@ export class ProofLockout {
     });
   }
 
-  /** A successful proof forgets the pair's failures (no store call when there were none). */
-  async succeeded(identityId: string, clientIp: string | null | undefined, status: LockoutStatus): Promise<void> {
-    if (status.failures === 0) return;
+  /** What a success resets, to run in a batch: nothing when there were no failures. */
+  forgetOperations(identityId: string, clientIp: string | null | undefined, status: LockoutStatus): RateLimitOperation[] {
+    if (status.failures === 0) return [];
     const key = ProofLockout.key(identityId, clientIp);
-    await Promise.all([this.failures.reset(key), this.locks.reset(key)]);
+    return [{ limiter: this.failures, key, action: 'reset' }, { limiter: this.locks, key, action: 'reset' }];
   }
 }

@@ -1,6 +1,8 @@
 import type { AuditLog } from '../ports/audit-log.port';
 import type { OperationalMetrics } from '../ports/operational-metrics.port';
-import { RateLimitedError, type RateLimiter, type RateLimiterFactory } from '../ports/rate-limiter.port';
+import {
+  RateLimitedError, type RateLimitOperation, type RateLimitOperationResult, type RateLimiter, type RateLimiterFactory,
+} from '../ports/rate-limiter.port';
 import { NOT_LOCKED, ProofLockout, type LockoutStatus, type ProofLockoutPolicy } from '../proof-lockout/proof-lockout';
 import type { RequestContext } from '../shared/request-context';
 
@@ -44,7 +46,7 @@ export class AbuseControl {
   readonly lockout: ProofLockout | undefined;
 
   constructor(
-    factory: RateLimiterFactory,
+    private readonly factory: RateLimiterFactory,
     readonly settings: AbuseControlSettings,
     private readonly audit: AuditLog,
     private readonly metrics: OperationalMetrics,
@@ -84,35 +86,79 @@ export class AbuseControl {
   }
 
   /**
-   * A challenge about to be issued for `identityId` (whether it exists or not: an unknown identity
-   * is capped exactly like a real one). Refused when the pair already holds the cap.
+   * Admission of a challenge request, in one store round trip: the caller's address budget, then
+   * (when that allows it) one outstanding-challenge slot of the (identity, address) pair. Counted for
+   * the requested id whether it exists or not, so an unknown identity is capped like a real one.
+   * A refused unit is not given back: a client hammering past a cap waits for its window.
    */
-  async openChallenge(identityId: string, context: RequestContext = {}): Promise<RateLimitedError | null> {
-    if (!this.outstanding) return null;
-    const key = ProofLockout.key(identityId, context.clientIp);
-    const decision = await this.outstanding.consume(key);
-    if (decision.allowed) return null;
-    // The refused unit is not given back: a client hammering past the cap waits for the window (one
-    // challenge lifetime) like any other limit, and the trip is audited once per window.
-    return this.refused(this.outstanding, decision.consumed, decision.msBeforeReset, key, identityId, context);
+  async admitChallenge(identityId: string, context: RequestContext = {}): Promise<RateLimitedError | null> {
+    const pair = ProofLockout.key(identityId, context.clientIp);
+    const operations = [
+      ...this.addressCharge('challenge', context),
+      ...(this.outstanding ? [{ limiter: this.outstanding, key: pair, action: 'consume' as const }] : []),
+    ];
+    return operations.length === 0 ? null : this.firstRefusal(operations, await this.factory.run(operations), identityId, context);
   }
 
-  /** A challenge left the store (its first proof attempt, success or failure). */
+  /**
+   * Admission of a proof, in one store round trip: the caller's address budget, then the pair's
+   * lockout state. `refused` is set when either says no (a locked pair: `proof_lockout`).
+   */
+  async admitProof(identityId: string, context: RequestContext = {}): Promise<{ readonly refused?: RateLimitedError; readonly lockout: LockoutStatus }> {
+    const charge = this.addressCharge('token', context);
+    const reads = this.lockout?.statusReads(identityId, context.clientIp) ?? [];
+    if (charge.length + reads.length === 0) return { lockout: NOT_LOCKED };
+    const operations = [...charge, ...reads];
+    const results = await this.factory.run(operations);
+    const refused = await this.firstRefusal(operations, results, identityId, context);
+    if (refused) return { refused, lockout: NOT_LOCKED };
+    const lockout = this.lockout ? this.lockout.statusOf(results[charge.length], results[charge.length + 1]) : NOT_LOCKED;
+    return lockout.lockedForMs > 0 ? { refused: new RateLimitedError('proof_lockout', lockout.lockedForMs), lockout } : { lockout };
+  }
+
+  /** A challenge left the store (its first proof attempt) and the proof failed: its slot is free again. */
   async challengeRedeemed(identityId: string, context: RequestContext = {}): Promise<void> {
     if (this.outstanding) await this.outstanding.refund(ProofLockout.key(identityId, context.clientIp));
-  }
-
-  /** The pair's lockout state before a proof is processed. */
-  async proofStatus(identityId: string, context: RequestContext = {}): Promise<LockoutStatus> {
-    return this.lockout ? this.lockout.status(identityId, context.clientIp) : NOT_LOCKED;
   }
 
   async proofFailed(identityId: string, reason: string, context: RequestContext = {}): Promise<void> {
     await this.lockout?.failed(identityId, reason, context);
   }
 
-  async proofSucceeded(identityId: string, status: LockoutStatus, context: RequestContext = {}): Promise<void> {
-    await this.lockout?.succeeded(identityId, context.clientIp, status);
+  /**
+   * A proven identity, in one store round trip: its challenge's slot is freed, the pair's failures
+   * are forgotten and one token is charged to the identity's budget (null when that allows it).
+   */
+  async proofAccepted(identityId: string, lockout: LockoutStatus, context: RequestContext = {}): Promise<RateLimitedError | null> {
+    const identityLimit = this.perIdentity.get('token');
+    const operations: RateLimitOperation[] = [
+      ...(this.outstanding ? [{ limiter: this.outstanding, key: ProofLockout.key(identityId, context.clientIp), action: 'refund' as const }] : []),
+      ...(this.lockout?.forgetOperations(identityId, context.clientIp, lockout) ?? []),
+      ...(identityLimit ? [{ limiter: identityLimit, key: identityId, action: 'consume' as const }] : []),
+    ];
+    return operations.length === 0 ? null : this.firstRefusal(operations, await this.factory.run(operations), identityId, context);
+  }
+
+  /** The address charge of a group as a batch operation; none when the limit is off or the address unknown. */
+  private addressCharge(group: AddressLimit, context: RequestContext): RateLimitOperation[] {
+    const limiter = this.perAddress.get(group);
+    return limiter && context.clientIp ? [{ limiter, key: context.clientIp, action: 'consume' }] : [];
+  }
+
+  /** The refusal of the first refused consume of a batch (audited and counted like a single charge), or null. */
+  private async firstRefusal(
+    operations: readonly RateLimitOperation[], results: readonly RateLimitOperationResult[], actor: string | null, context: RequestContext,
+  ): Promise<RateLimitedError | null> {
+    for (let i = 0; i < operations.length; i++) {
+      const { limiter, key, action } = operations[i]!;
+      const result = results[i];
+      if (action === 'consume' && result && !result.allowed) {
+        // An address limit has no actor; a pair or an identity limit is attributed to the identity.
+        const byAddress = (ADDRESS_LIMITS as readonly AddressLimit[]).some((group) => this.perAddress.get(group) === limiter);
+        return this.refused(limiter, result.consumed, result.msBeforeReset, key, byAddress ? null : actor, context);
+      }
+    }
+    return null;
   }
 
   private async charge(limiter: RateLimiter, key: string, actor: string | null, context: RequestContext): Promise<RateLimitedError | null> {

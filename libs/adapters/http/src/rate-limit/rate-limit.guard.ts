@@ -4,11 +4,13 @@ import type { FastifyRequest } from 'fastify';
 import { rateLimitedApiError } from '../errors/domain-error.mapper';
 import { NO_STORE_HEADERS } from '../oauth/oauth-error.mapper';
 
-/** Which per-address limit a route template falls under; undefined: not limited. */
+/**
+ * Which per-address limit a route template falls under here; undefined: not limited by this guard.
+ * The handshake routes are not: their use cases charge the address together with their other checks
+ * in one store round trip (`AbuseControl.admitChallenge` / `admitProof`).
+ */
 export function addressLimitOf(method: string, route: string | undefined): AddressLimit | undefined {
   if (route === undefined) return undefined;
-  if (method === 'POST' && route === '/v1/zkp/challenge') return 'challenge';
-  if (method === 'POST' && route === '/v1/zkp/token') return 'token';
   if (method === 'POST' && route === '/oauth2/token') return 'oauth_token';
   if (method === 'POST' && route === '/oauth2/introspect') return 'introspect';
   if (method === 'POST' && route === '/oauth2/revoke') return 'revoke';
@@ -19,8 +21,8 @@ export function addressLimitOf(method: string, route: string | undefined): Addre
 const OAUTH_LIMITS: ReadonlySet<AddressLimit> = new Set(['oauth_token', 'introspect']);
 
 /**
- * Per-client-address limits (PRODUCT.md section 4), applied before anything else runs: the
- * handshake, both OAuth endpoints that take credentials, and every admin route (`/v1/identities*`,
+ * Per-client-address limits (PRODUCT.md section 4), applied before anything else runs: both OAuth
+ * endpoints that take credentials, revocation, and every admin route (`/v1/identities*`,
  * `/v1/admin/*`, `/v1/audit*`). The address is `request.ip`: the socket peer, or with
  * `TITAN_TRUSTED_PROXIES` the rightmost untrusted `X-Forwarded-For` hop. Refusals are `429
  * rate_limited` with `Retry-After`; on the OAuth endpoints also `Cache-Control: no-store` (RFC 6749

@@ -121,6 +121,65 @@ export function rateLimiterContract(name: string, open: () => Promise<RateLimite
       assert.equal(decisions.filter((d) => d.consumed === 11).length, 1, 'exactly one request is the first refusal');
     });
 
+    it('runs a batch in order: consumes, peeks, refunds and resets, as the single calls would', async () => {
+      const budget = factory.create({ name: freshName(), limit: 2, windowSeconds: 60 });
+      const slots = factory.create({ name: freshName(), limit: 5, windowSeconds: 30 });
+      const key = freshKey();
+      await slots.consume(key);
+      await slots.consume(key);
+      const results = await factory.run([
+        { limiter: budget, key, action: 'peek' },
+        { limiter: budget, key, action: 'consume' },
+        { limiter: slots, key, action: 'refund' },
+        { limiter: slots, key, action: 'peek' },
+        { limiter: budget, key, action: 'peek' },
+      ]);
+      assert.equal(results.length, 5);
+      assert.equal(results[0], null, 'an unknown key peeks as null');
+      assert.equal(results[1]?.allowed, true);
+      assert.equal(results[1]?.consumed, 1);
+      assert.ok(results[1]!.msBeforeReset > 58_000 && results[1]!.msBeforeReset <= 60_000);
+      assert.equal(results[2], null);
+      assert.equal(results[3]?.consumed, 1, 'the refund came before the peek');
+      assert.ok(results[3]!.msBeforeReset > 0 && results[3]!.msBeforeReset <= 30_000);
+      assert.deepEqual({ allowed: results[4]?.allowed, consumed: results[4]?.consumed }, { allowed: true, consumed: 1 });
+      assert.equal((await budget.peek(key))?.consumed, 1, 'the batch and the single calls see the same counts');
+      await factory.run([{ limiter: budget, key, action: 'reset' }]);
+      assert.equal(await budget.peek(key), null);
+      assert.deepEqual(await factory.run([]), []);
+    });
+
+    it('stops a batch after the first refused consume: later operations do not run', async () => {
+      const budget = factory.create({ name: freshName(), limit: 1, windowSeconds: 60 });
+      const slots = factory.create({ name: freshName(), limit: 5, windowSeconds: 60 });
+      const key = freshKey();
+      await budget.consume(key);
+      const results = await factory.run([
+        { limiter: slots, key, action: 'consume' },
+        { limiter: budget, key, action: 'consume' },
+        { limiter: slots, key, action: 'consume' },
+      ]);
+      assert.equal(results.length, 2);
+      assert.equal(results[0]?.allowed, true);
+      assert.deepEqual({ allowed: results[1]?.allowed, consumed: results[1]?.consumed }, { allowed: false, consumed: 2 });
+      assert.equal((await slots.peek(key))?.consumed, 1, 'the consume after the refusal did not run');
+    });
+
+    it('with a local block, a batch still refuses and leaves what follows the refusal untouched', async () => {
+      const budget = factory.create({ name: freshName(), limit: 1, windowSeconds: 60, localBlock: true });
+      const slots = factory.create({ name: freshName(), limit: 5, windowSeconds: 60 });
+      const key = freshKey();
+      await budget.consume(key);
+      assert.equal((await budget.consume(key)).allowed, false);
+      for (let i = 0; i < 3; i++) {
+        const results = await factory.run([{ limiter: budget, key, action: 'consume' }, { limiter: slots, key, action: 'consume' }]);
+        assert.equal(results.length, 1);
+        assert.equal(results[0]?.allowed, false);
+        assert.ok(results[0]!.msBeforeReset > 50_000, `msBeforeReset ${results[0]!.msBeforeReset}`);
+      }
+      assert.equal(await slots.peek(key), null);
+    });
+
     it('refuses a malformed limit', () => {
       assert.throws(() => factory.create({ name: 'Bad Name', limit: 1, windowSeconds: 1 }), RangeError);
       assert.throws(() => factory.create({ name: 'ok', limit: -1, windowSeconds: 1 }), RangeError);

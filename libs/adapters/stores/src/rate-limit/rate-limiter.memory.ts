@@ -1,4 +1,4 @@
-import type { RateLimitSpec, RateLimiter, RateLimiterFactory } from '@titan/application';
+import { runRateLimitOperationsInTurn, type RateLimitSpec, type RateLimiter, type RateLimiterFactory } from '@titan/application';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { FlexibleRateLimiter, checkSpec } from './rate-limiter.flexible';
 
@@ -8,6 +8,9 @@ import { FlexibleRateLimiter, checkSpec } from './rate-limiter.flexible';
  * bounded by the keys inside their window. Never fails.
  */
 export class InMemoryRateLimiterFactory implements RateLimiterFactory {
+  /** Memory answers at once: a batch is each operation in turn. */
+  readonly run = runRateLimitOperationsInTurn;
+
   create(spec: RateLimitSpec): RateLimiter {
     checkSpec(spec);
     const inner = new RateLimiterMemory({ keyPrefix: spec.name, points: spec.limit, duration: spec.windowSeconds });
