@@ -26,10 +26,11 @@ async function accepts(port: number): Promise<boolean> {
 export class PrivateRedisServer {
   private process: ChildProcess | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(readonly port: number, private readonly extraArgs: readonly string[]) {}
 
-  static async start(): Promise<PrivateRedisServer> {
-    const server = new PrivateRedisServer(await freePort());
+  /** `extraArgs`: more redis-server options, e.g. `--cluster-enabled yes` for a one-node cluster. */
+  static async start(extraArgs: readonly string[] = []): Promise<PrivateRedisServer> {
+    const server = new PrivateRedisServer(await freePort(), extraArgs);
     await server.restart();
     return server;
   }
@@ -41,7 +42,7 @@ export class PrivateRedisServer {
   /** Starts the server (again) on the same port and waits until it accepts connections. */
   async restart(): Promise<void> {
     if (this.process) throw new Error('already running');
-    const child = spawn(BINARY, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    const child = spawn(BINARY, ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.extraArgs], {
       stdio: 'ignore',
     });
     this.process = child;

@@ -41,7 +41,8 @@ export class RedisRateLimiterFactory implements RateLimiterFactory {
       if (!(limiter instanceof RedisRateLimiter) || !this.limiters.has(limiter)) throw new TypeError(`${limiter.name} is not a limiter of this factory`);
       return limiter;
     });
-    // A Cluster keeps the keys of one batch in different slots: there, one command per operation.
+    // A Cluster keeps the keys of one batch in different slots: there, one command per operation
+    // (the limiters then consume and peek through rate-limiter-flexible, never through `run`).
     if (this.redis.isCluster) return runRateLimitOperationsInTurn(operations);
     // A consume refused from memory ends the batch where it stands: what comes before it still runs.
     let upTo = operations.length;
@@ -67,8 +68,10 @@ export class RedisRateLimiterFactory implements RateLimiterFactory {
       points: spec.limit,
       duration: spec.windowSeconds,
       rejectIfRedisNotReady: true,
+      // On a Cluster, rate-limiter-flexible's own consume keeps the local block.
+      ...(this.redis.isCluster && spec.localBlock && spec.limit < Number.MAX_SAFE_INTEGER ? { inMemoryBlockOnConsumed: spec.limit + 1 } : {}),
     });
-    const limiter = new RedisRateLimiter(spec, inner, (operations) => this.run(operations));
+    const limiter = new RedisRateLimiter(spec, inner, this.redis.isCluster ? undefined : (operations) => this.run(operations));
     this.limiters.add(limiter);
     return limiter;
   }
@@ -145,7 +148,7 @@ type BatchClient = Record<typeof BATCH_COMMAND, (numberOfKeys: number, ...keysTh
 /** Refused keys of a `localBlock` limit remembered per process; a flood of distinct keys only empties it. */
 const MAX_LOCAL_BLOCKS = 10_000;
 
-/** One limit: single consumes and peeks are batches of one; the rest is rate-limiter-flexible's. */
+/** One limit: single consumes and peeks are batches of one (not on a Cluster); the rest is rate-limiter-flexible's. */
 class RedisRateLimiter extends FlexibleRateLimiter {
   readonly windowSeconds: number;
   private readonly localBlock: boolean;
@@ -154,7 +157,8 @@ class RedisRateLimiter extends FlexibleRateLimiter {
   constructor(
     spec: RateLimitSpec,
     private readonly redisLimiter: RateLimiterRedis,
-    private readonly batch: (operations: readonly RateLimitOperation[]) => Promise<RateLimitOperationResult[]>,
+    /** The factory's script runner; undefined on a Cluster. */
+    private readonly batch: ((operations: readonly RateLimitOperation[]) => Promise<RateLimitOperationResult[]>) | undefined,
   ) {
     super(spec.name, spec.limit, redisLimiter, (operation, cause) => new StoreUnavailableError(operation, cause));
     this.windowSeconds = spec.windowSeconds;
@@ -166,12 +170,13 @@ class RedisRateLimiter extends FlexibleRateLimiter {
   }
 
   override async consume(key: string, units = 1): Promise<RateLimitDecision> {
-    if (units !== 1) return super.consume(key, units);
+    if (units !== 1 || !this.batch) return super.consume(key, units);
     const [decision] = await this.batch([{ limiter: this, key, action: 'consume' }]);
     return decision!;
   }
 
   override async peek(key: string): Promise<RateLimitState | null> {
+    if (!this.batch) return super.peek(key);
     const [state] = await this.batch([{ limiter: this, key, action: 'peek' }]);
     return state ? { consumed: state.consumed, msBeforeReset: state.msBeforeReset } : null;
   }

@@ -1,8 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { DependencyUnavailableError } from '@titan/application';
-import { createIsolatedRedisPrefix, redisRequirement, type IsolatedRedisPrefix } from '@titan/testing';
-import type Redis from 'ioredis';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PrivateRedisServer, createIsolatedRedisPrefix, privateRedisSkip, redisRequirement, type IsolatedRedisPrefix } from '@titan/testing';
+import Redis, { Cluster } from 'ioredis';
 import { closeRedisConnection, createRedisConnection } from '../redis/redis-connection';
 import { rateLimiterContract } from './rate-limiter.contract';
 import { InMemoryRateLimiterFactory } from './rate-limiter.memory';
@@ -27,6 +30,34 @@ rateLimiterContract(
     };
   },
   { skip: redis.skip },
+);
+
+// A one-node Redis Cluster of its own: there a batch's keys live in different slots, so `run` takes
+// one command per operation and single calls go through rate-limiter-flexible.
+rateLimiterContract(
+  'Redis Cluster (one node), 2 connections as 2 instances',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'titan-redis-cluster-'));
+    const server = await PrivateRedisServer.start(['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--dir', dir, '--cluster-announce-ip', '127.0.0.1']);
+    const admin = new Redis(server.url);
+    await admin.call('CLUSTER', 'ADDSLOTSRANGE', '0', '16383');
+    for (let i = 0; !String(await admin.call('CLUSTER', 'INFO')).includes('cluster_state:ok'); i++) {
+      if (i > 200) throw new Error('the one-node cluster did not come up');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    admin.disconnect();
+    const clusters = [0, 1].map(() => new Cluster([{ host: '127.0.0.1', port: server.port }], { enableAutoPipelining: true }));
+    await Promise.all(clusters.map((c) => c.ping()));
+    return {
+      factories: clusters.map((c) => new RedisRateLimiterFactory(c)),
+      close: async () => {
+        clusters.forEach((c) => c.disconnect());
+        await server.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  },
+  { skip: privateRedisSkip() },
 );
 
 describe('RedisRateLimiterFactory', { skip: redis.skip }, () => {
