@@ -154,7 +154,7 @@ export class AbuseControl {
       const result = results[i];
       if (action === 'consume' && result && !result.allowed) {
         // An address limit has no actor; a pair or an identity limit is attributed to the identity.
-        const byAddress = (ADDRESS_LIMITS as readonly AddressLimit[]).some((group) => this.perAddress.get(group) === limiter);
+        const byAddress = [...this.perAddress.values()].includes(limiter);
         return this.refused(limiter, result.consumed, result.msBeforeReset, key, byAddress ? null : actor, context);
       }
     }
