@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
 import type { AuditLog, Clock, IdentityRepository } from '@titan/application';
 import { TypeormAuditLog } from './audit/typeorm-audit-log';
@@ -93,20 +93,19 @@ async function openPostgres(url: string, options: PersistenceOptions): Promise<P
   return assemble('postgres', dataSource, options, async () => undefined);
 }
 
-/**
- * PGlite's own start parameters plus a smaller buffer cache: PostgreSQL's default 128 MB of
- * shared_buffers lives in the WASM memory, which never shrinks, while Titan's embedded data (identities,
- * keys, audit) is small and read through in-process caches (docs/benchmarks.md, memory).
- */
-const EMBEDDED_START_PARAMS = [...(PGlite as unknown as { defaultStartParams: readonly string[] }).defaultStartParams, '-c', 'shared_buffers=16MB'];
-
 async function openEmbedded(options: PersistenceOptions): Promise<Persistence> {
   const dataDir = resolve(options.dataDir ?? 'data');
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const lock: DataDirLock = acquireDataDirLock(dataDir);
   let db: PGlite | undefined;
   try {
-    db = await PGlite.create({ dataDir: join(dataDir, 'pg'), parsers: PGLITE_PARSERS, startParams: EMBEDDED_START_PARAMS });
+    // Loaded here, not at the top: production mode never pays for PGlite's code in its heap.
+    const { PGlite } = await import('@electric-sql/pglite');
+    // PGlite's own start parameters plus a smaller buffer cache: PostgreSQL's default 128 MB of
+    // shared_buffers lives in the WASM memory, which never shrinks, while Titan's embedded data
+    // (identities, keys, audit) is small and read through in-process caches (docs/benchmarks.md, memory).
+    const defaults = (PGlite as unknown as { defaultStartParams: readonly string[] }).defaultStartParams;
+    db = await PGlite.create({ dataDir: join(dataDir, 'pg'), parsers: PGLITE_PARSERS, startParams: [...defaults, '-c', 'shared_buffers=16MB'] });
     const dataSource = new DataSource({ ...common(options), type: 'postgres', driver: pgliteDriver(db) });
     await dataSource.initialize();
     try {

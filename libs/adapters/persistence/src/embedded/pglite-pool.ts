@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { PGlite, Results } from '@electric-sql/pglite';
+// The import-mode types: create-persistence loads PGlite with a dynamic import (its ESM build).
+import type { PGlite, Results } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 
 /** The slice of a pg `QueryResult` that TypeORM's PostgresQueryRunner reads. */
 export interface PgLikeResult {
