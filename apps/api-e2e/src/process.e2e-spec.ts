@@ -41,5 +41,29 @@ describe('server process', () => {
       assert.match(output, /lock|in use|already/i);
       assert.equal((await fetch(`${first.url}/health/ready`)).status, 200, 'the first process is unaffected');
     });
+
+    it('runs with the launcher\'s heap sizing: a 1024 MB old space (V8 would size it from the machine\'s memory)', () => {
+      const limit = heapLimitMb(first.output());
+      assert.ok(limit >= 1024 && limit < 1100, `heap limit ${limit} MB`);
+    });
+  });
+
+  it('leaves the heap sizing to NODE_OPTIONS when it sets one', async () => {
+    const data = tempDataDir();
+    const titan = await startTitan({ TITAN_DATA_DIR: data.dir, NODE_OPTIONS: '--max-old-space-size=512' });
+    try {
+      const limit = heapLimitMb(titan.output());
+      assert.ok(limit >= 512 && limit < 600, `heap limit ${limit} MB`);
+    } finally {
+      await titan.stop();
+      data.remove();
+    }
   });
 });
+
+/** The heap limit the server reports in its start-up line. */
+function heapLimitMb(output: string): number {
+  const match = /"heapLimitMb":(\d+)[^\n]*"titan listening"/.exec(output);
+  assert.ok(match, `no start-up line with the heap limit in:\n${output}`);
+  return Number(match[1]);
+}

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { getHeapStatistics } from 'node:v8';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { fastifyServerOptions, installResponseHeaders, setupOpenApi } from '@titan/adapter-http';
@@ -42,7 +43,9 @@ export async function startServer(config: TitanConfig, logger: Logger): Promise<
         metrics: titan.metrics, token: config.metricsToken, host: config.metricsHost, port: config.metricsPort,
       });
     }
-    logger.info({ url, issuer: config.issuer, mode: titan.mode, metrics: metricsListener?.url ?? (config.metricsToken ? `${url}/metrics` : 'off') }, 'titan listening');
+    // The heap limit shows whether the launcher's or NODE_OPTIONS' heap sizing applies (docs/operations.md, "Memory").
+    const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 1024 / 1024);
+    logger.info({ url, issuer: config.issuer, mode: titan.mode, metrics: metricsListener?.url ?? (config.metricsToken ? `${url}/metrics` : 'off'), heapLimitMb }, 'titan listening');
     return {
       url,
       ...(metricsListener ? { metricsUrl: metricsListener.url } : {}),

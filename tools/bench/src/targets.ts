@@ -2,14 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { HttpClient } from './http';
 import { newKey, proofMessage, signP1363, type BenchKey } from './keys';
 import { freePort } from '@titan/testing';
 
-/** Compiled entry point of the API, exactly what `pnpm start` runs (BENCH_API_MAIN: another build, e.g. a worktree). */
+/** Compiled entry point of the API (BENCH_API_MAIN: another build, e.g. a worktree); started through its launcher, below. */
 export const API_MAIN = process.env['BENCH_API_MAIN'] ? resolve(process.env['BENCH_API_MAIN']) : resolve(__dirname, '../../../apps/api/dist/main.js');
 
 /** Another build of the API for A/B comparisons of a code change in the same run (`*-b` targets). */
@@ -69,7 +69,23 @@ interface Spawned {
 }
 
 function spawnNode(script: string, args: readonly string[], env: Record<string, string>, node = process.execPath): Spawned {
-  const child = spawn(node, [...args, script], {
+  return spawnProcess(node, [...args, script], env);
+}
+
+/**
+ * Titan as `pnpm start` and the Docker image run it: `apps/api/bin/titan-server` (Node with Titan's
+ * heap sizing; `args` are extra Node flags after it), with `node` resolving to the given binary. The
+ * launcher execs Node, so the pid read for CPU and memory is the server's. A build from before the
+ * launcher existed runs as plain `node main.js`.
+ */
+function spawnTitan(main: string, args: readonly string[], env: Record<string, string>, node: string): Spawned {
+  const launcher = resolve(dirname(main), '../bin/titan-server');
+  if (!existsSync(launcher)) return spawnNode(main, args, env, node);
+  return spawnProcess(launcher, args, { ...env, PATH: [dirname(node), process.env['PATH'] ?? ''].join(delimiter) });
+}
+
+function spawnProcess(command: string, args: readonly string[], env: Record<string, string>): Spawned {
+  const child = spawn(command, args, {
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -172,7 +188,7 @@ export async function startTitan(name: TargetName, options: TargetOptions): Prom
   }
   const main = name.endsWith('-b') ? API_MAIN_B : API_MAIN;
   if (!main) throw new Error(`${name} needs BENCH_API_MAIN_B (the other build's apps/api/dist/main.js)`);
-  const spawned = spawnNode(main, options.nodeArgs ?? [], env, name.endsWith('-b') ? NODE_B : process.execPath);
+  const spawned = spawnTitan(main, options.nodeArgs ?? [], env, name.endsWith('-b') ? NODE_B : process.execPath);
   const cleanup = async (): Promise<void> => {
     await spawned.stop();
     for (const c of cleanups) await c().catch((e: unknown) => process.stderr.write(`bench cleanup: ${String(e)}\n`));
