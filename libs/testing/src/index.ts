@@ -7,3 +7,4 @@ export * from './free-port';
 export * from './wait-for';
 export * from './private-redis-server';
 export * from './tcp-proxy';
+export * from './path-with-node';

@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
 import { HttpClient } from './http';
 import { newKey, proofMessage, signP1363, type BenchKey } from './keys';
-import { freePort } from '@titan/testing';
+import { freePort, pathWithNode } from '@titan/testing';
 
 /** Compiled entry point of the API (BENCH_API_MAIN: another build, e.g. a worktree); started through its launcher, below. */
 export const API_MAIN = process.env['BENCH_API_MAIN'] ? resolve(process.env['BENCH_API_MAIN']) : resolve(__dirname, '../../../apps/api/dist/main.js');
@@ -81,7 +81,7 @@ function spawnNode(script: string, args: readonly string[], env: Record<string, 
 function spawnTitan(main: string, args: readonly string[], env: Record<string, string>, node: string): Spawned {
   const launcher = resolve(dirname(main), '../bin/titan-server');
   if (!existsSync(launcher)) return spawnNode(main, args, env, node);
-  return spawnProcess(launcher, args, { ...env, PATH: [dirname(node), process.env['PATH'] ?? ''].join(delimiter) });
+  return spawnProcess(launcher, args, { ...env, PATH: pathWithNode(node) });
 }
 
 function spawnProcess(command: string, args: readonly string[], env: Record<string, string>): Spawned {

@@ -1,14 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
-import { freePort } from '@titan/testing';
+import { join, resolve } from 'node:path';
+import { freePort, pathWithNode } from '@titan/testing';
 
 /** The launcher `pnpm start` and the Docker image run: `node` with Titan's heap sizing, then apps/api/dist/main.js. */
 export const API_LAUNCHER = resolve(__dirname, '../../../api/bin/titan-server');
-
-/** PATH for a child whose `node` must be the one running the tests (the launcher calls `node`). */
-export const pathWithThisNode = (): string => [dirname(process.execPath), process.env['PATH'] ?? ''].join(delimiter);
 
 export { freePort };
 
@@ -36,7 +33,7 @@ export function tempDataDir(): { dir: string; remove(): void } {
 /** Waits for the process to exit and returns its exit code, with what it printed. */
 export function runToExit(env: Record<string, string>, timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
   return new Promise((ok, fail) => {
-    const child = spawn(API_LAUNCHER, [], { env: { PATH: pathWithThisNode(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(API_LAUNCHER, [], { env: { PATH: pathWithNode(), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -59,7 +56,7 @@ export async function startTitan(env: Record<string, string>, readyTimeoutMs = 6
   const port = env['PORT'] ? Number(env['PORT']) : await freePort();
   const issuer = env['TITAN_ISSUER'] ?? `http://127.0.0.1:${port}`;
   const child = spawn(API_LAUNCHER, [], {
-    env: { PATH: pathWithThisNode(), LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: String(port), TITAN_ISSUER: issuer },
+    env: { PATH: pathWithNode(), LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: String(port), TITAN_ISSUER: issuer },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
