@@ -13,6 +13,7 @@
  *   --json FILE       also write every run as JSON
  *   --cpu-prof DIR    run Titan servers under `node --cpu-prof --cpu-prof-dir DIR`
  *   --node-args-b "…" extra node flags for the titan-*-b targets (A/B of a runtime flag: BENCH_API_MAIN_B = the same build)
+ *   --env-b "K=V …"   extra environment for the titan-*-b targets (A/B of a setting: BENCH_API_MAIN_B = the same build)
  *   BENCH_NODE_B=<node binary>  another Node runtime for the titan-*-b targets (A/B of the runtime: BENCH_API_MAIN_B = the same build)
  */
 import { writeFileSync } from 'node:fs';
@@ -56,6 +57,13 @@ async function main(): Promise<void> {
   // Node flags for the `titan-*-b` targets only: with BENCH_API_MAIN_B on the same build, a same-run A/B of a runtime flag.
   const nodeArgsB = args.get('node-args-b')?.split(' ').filter(Boolean) ?? [];
   for (const t of targets) if (t.endsWith('-b')) nodeArgs[t] = [...(nodeArgs[t] ?? []), ...nodeArgsB];
+  const envB = Object.fromEntries((args.get('env-b')?.split(' ').filter(Boolean) ?? []).map((pair) => {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--env-b takes K=V pairs, not ${pair}`);
+    return [pair.slice(0, at), pair.slice(at + 1)];
+  }));
+  const env: Partial<Record<TargetName, Record<string, string>>> = {};
+  for (const t of targets) if (t.endsWith('-b')) env[t] = envB;
   const suite = await runSuite({
     targets,
     scenarios: list<ScenarioName>(args.get('scenarios'), SCENARIO_NAMES, SCENARIO_NAMES),
@@ -66,6 +74,7 @@ async function main(): Promise<void> {
     maxOps: number(args.get('max-ops'), 2_000_000, 1, 10_000_000),
     identities: number(args.get('identities'), 50, 1, 1000),
     nodeArgs,
+    env,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   const json = args.get('json');

@@ -15,6 +15,8 @@ export interface SuiteOptions {
   /** Identities (clients) registered on every target; loops use them round-robin. */
   readonly identities: number;
   readonly nodeArgs?: Partial<Record<TargetName, readonly string[]>>;
+  /** Extra environment per Titan target (e.g. a setting under A/B on the `*-b` targets). */
+  readonly env?: Partial<Record<TargetName, Readonly<Record<string, string>>>>;
   readonly log?: (line: string) => void;
 }
 
@@ -53,7 +55,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteResult> {
   try {
     for (const name of options.targets) {
       log(`starting ${name}`);
-      const target = await startTarget(name, { clients, nodeArgs: options.nodeArgs?.[name] });
+      const target = await startTarget(name, { clients, nodeArgs: options.nodeArgs?.[name], env: options.env?.[name] });
       targets.push(target);
       idle[name] = memory(target.pid);
     }
