@@ -80,8 +80,10 @@ export async function composeTitan(config: TitanConfig, logger: Logger): Promise
       });
       closers.push(() => closeRedisConnection(redis));
       sharedRedis = redis;
-      challenges = new RedisChallengeStore(redis, { prefix: config.redisPrefix });
-      rateLimiters = new RedisRateLimiterFactory(redis, { prefix: config.redisPrefix });
+      const redisLimiters = new RedisRateLimiterFactory(redis, { prefix: config.redisPrefix });
+      rateLimiters = redisLimiters;
+      // With the limiters' factory, each handshake step's checks and challenge operation are one script.
+      challenges = new RedisChallengeStore(redis, { prefix: config.redisPrefix, rateLimiters: redisLimiters });
       bus = new RedisIdentityChangeBus(redis, {
         prefix: config.redisPrefix,
         onError: (error) => logger.warn({ err: { message: (error as Error).message } }, 'identity change bus error'),

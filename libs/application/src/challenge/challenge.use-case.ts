@@ -6,7 +6,8 @@ import type { ChallengeStore } from '../ports/challenge-store.port';
 import type { Clock } from '../ports/clock.port';
 import type { Random } from '../ports/random.port';
 import type { IdentityReader } from '../identity-reader/identity-reader';
-import type { AbuseControl } from '../rate-limit/abuse-control';
+import type { AbuseControl, GuardedRun } from '../rate-limit/abuse-control';
+import type { RateLimitedError } from '../ports/rate-limiter.port';
 import type { RequestContext } from '../shared/request-context';
 import type { TokenPolicy } from '../shared/token-policy';
 import type { DecoyChallenges } from './decoy-challenges';
@@ -48,28 +49,37 @@ export class ChallengeUseCase {
     if (audience && !audience.ok) return audience;
     const scopes = input.scope === undefined ? undefined : parseScopeString(input.scope);
     if (scopes && !scopes.ok) return scopes;
-    // Counted for the requested id before it is looked up: an unknown identity is capped like a real one.
-    const refused = await this.abuse?.admitChallenge(input.identityId, context);
-    if (refused) return err(refused);
-
     const now = this.clock.now();
     const expiresAt = new Date(now.getTime() + this.policy.challengeTtlSeconds * 1000);
     const nonce = Nonce.fromBytes(this.random.bytes(NONCE_BYTES));
 
+    // Every request is counted for the requested id, real or not, so an unknown identity is capped
+    // like a real one; the count and the challenge's store operation share one round trip.
     const identity = await this.reader.find(input.identityId);
     if (!identity || !identity.isActive) {
       const challengeId = this.decoys.decoyId(input.identityId, expiresAt);
       // Same store round trip as a real challenge, storing nothing: equal timing, nothing to redeem.
-      await this.challenges.take(challengeId);
-      return ok({ challengeId, nonce: nonce.value, expiresAt });
+      const refused = await this.admit(input.identityId, context, (checks) => this.challenges.takeAdmitted(checks, challengeId));
+      return refused ? err(refused) : ok({ challengeId, nonce: nonce.value, expiresAt });
     }
     const challengeId = this.decoys.realId(expiresAt);
     const grant = identity.resolveGrant(this.policy.issuer, audience?.value, scopes?.value);
-    if (!grant.ok) return grant;
+    if (!grant.ok) {
+      const refused = await this.admit(input.identityId, context);
+      return refused ? err(refused) : grant;
+    }
     const challenge = Challenge.issue({
       id: challengeId, identityId: identity.id, nonce, audience: grant.value.audience, scopes: grant.value.scopes, expiresAt,
     });
-    await this.challenges.save(challenge, this.policy.challengeTtlSeconds);
+    const refused = await this.admit(input.identityId, context, (checks) => this.challenges.saveAdmitted(checks, challenge, this.policy.challengeTtlSeconds));
+    if (refused) return err(refused);
     return ok({ challengeId, nonce: nonce.value, expiresAt });
+  }
+
+  /** The request's abuse checks, run by `store` with its challenge operation; the checks alone without one. */
+  private async admit(identityId: string, context: RequestContext, store?: GuardedRun): Promise<RateLimitedError | null> {
+    if (this.abuse) return this.abuse.admitChallenge(identityId, context, store);
+    await store?.([]);
+    return null;
   }
 }

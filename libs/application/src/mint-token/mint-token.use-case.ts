@@ -1,6 +1,8 @@
 import { decodeBase64UrlOfLength, domainError, err, ok, type DomainError, type Result } from '@titan/domain';
 import type { AuditLog } from '../ports/audit-log.port';
-import type { ChallengeStore } from '../ports/challenge-store.port';
+import type { ChallengeStore, GuardedTakeResult } from '../ports/challenge-store.port';
+import type { RateLimitOperation } from '../ports/rate-limiter.port';
+import { NOT_LOCKED, type LockoutStatus } from '../proof-lockout/proof-lockout';
 import type { Clock } from '../ports/clock.port';
 import type { CryptoLane } from '../ports/crypto-lane.port';
 import type { IdentityReader } from '../identity-reader/identity-reader';
@@ -48,49 +50,24 @@ export class MintTokenUseCase {
     // Malformed requests are refused before any challenge is touched.
     const signature = decodeBase64UrlOfLength(input.signature, SIGNATURE_BYTES, 'signature');
     if (!signature.ok) return signature;
-    // The address budget and the pair's lockout, in one store round trip: a refused or locked caller
-    // is turned away before anything is checked or consumed.
-    const admission = this.abuse ? await this.abuse.admitProof(input.identityId, context) : undefined;
-    if (admission?.refused) return err(admission.refused);
-    // A DPoP proof (and its nonce) is checked before the challenge is touched, so a client told to
-    // use a nonce can retry with the same challenge.
-    let dpopJkt: string | undefined;
-    if (input.dpopProof !== undefined) {
-      if (!this.dpop) return err(domainError('invalid_dpop_proof', 'DPoP is not supported here', 'dpop_not_configured'));
-      const proof = await this.dpop.verify({
-        proof: input.dpopProof, htm: 'POST', htu: endpointUrl(this.policy.issuer, OAUTH_ENDPOINTS.nativeToken), enforceNonce: true,
-      });
-      if (!proof.ok) {
-        await this.audit.record({
-          action: 'dpop.failed', outcome: 'failure', actor: input.identityId, subject: input.identityId,
-          reason: proof.error.reason ?? proof.error.code, requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
-        });
-        return proof;
-      }
-      dpopJkt = proof.value.jkt;
-    }
+    const admitted = await this.admitAndTake(input, context);
+    if (!admitted.ok) return admitted;
+    const { taken, lockout, dpopJkt } = admitted.value;
 
-    // Once the challenge is out of the store its outstanding slot is freed: on failure here, on success
-    // together with the identity's token charge.
-    let redeemed = false;
     const failed = async (reason: string): Promise<Result<never, DomainError>> => {
-      await Promise.all([
-        redeemed ? this.abuse?.challengeRedeemed(input.identityId, context) : undefined,
-        this.audit.record({
-          action: 'proof.failed', outcome: 'failure', actor: input.identityId, subject: input.identityId, reason,
-          requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
-        }),
-      ]);
-      await this.abuse?.proofFailed(input.identityId, reason, context);
+      await this.audit.record({
+        action: 'proof.failed', outcome: 'failure', actor: input.identityId, subject: input.identityId, reason,
+        requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
+      });
+      await this.abuse?.proofFailed(input.identityId, reason, context, taken.onTaken);
       return err(domainError('invalid_proof', 'the proof of possession was not accepted', reason));
     };
 
-    const challenge = await this.challenges.take(input.challengeId);
+    const challenge = taken.challenge;
     if (!challenge) return failed(await this.unstoredChallenge(input, context));
-    // Only the identity a challenge was issued to frees its slot; a decoy presented under another id
-    // cannot be attributed either, so neither counts as a guess nor frees anything.
+    // Only the identity a challenge was issued to frees its slot (`onTaken`); a decoy presented under
+    // another id cannot be attributed either, so neither counts as a guess nor frees anything.
     if (!challenge.isFor(input.identityId)) return failed('challenge_of_another_identity');
-    redeemed = true;
     if (challenge.isExpired(this.clock.now())) return failed('challenge_expired');
 
     const identity = await this.reader.find(input.identityId);
@@ -112,11 +89,44 @@ export class MintTokenUseCase {
     // The grant was checked at challenge time; re-check in case allowed sets changed since.
     const grant = identity.resolveGrant(this.policy.issuer, challenge.audience, challenge.scopes);
     if (!grant.ok) return failed(`grant_no_longer_allowed: ${grant.error.code}`);
-    if (this.abuse && admission) {
-      const limited = await this.abuse.proofAccepted(identity.id, admission.lockout, context);
+    if (this.abuse) {
+      const limited = await this.abuse.proofAccepted(identity.id, lockout, taken.onTaken, context);
       if (limited) return err(limited);
     }
     return ok(await this.tokens.issue(identity.id, grant.value, dpopJkt === undefined ? undefined : { jkt: dpopJkt }, context));
+  }
+
+  /**
+   * The proof's admission (address budget, the pair's lockout) and the take of its challenge, in one
+   * store round trip; with a DPoP proof, the admission, the DPoP proof, then the take, so a client
+   * told to use a DPoP nonce can retry with the same challenge. A refused or locked caller is turned
+   * away before anything is checked or consumed. Taking a challenge issued to this identity frees
+   * its outstanding slot and charges one token in the same round trip (`AbuseControl.redeemChecks`).
+   */
+  private async admitAndTake(
+    input: MintTokenInput, context: RequestContext,
+  ): Promise<Result<{ taken: GuardedTakeResult; lockout: LockoutStatus; dpopJkt?: string }, DomainError>> {
+    const onTaken = { identityId: input.identityId, checks: this.abuse?.redeemChecks(input.identityId, context) ?? [] };
+    const take = (checks: readonly RateLimitOperation[]): Promise<GuardedTakeResult> => this.challenges.takeAdmitted(checks, input.challengeId, onTaken);
+    if (input.dpopProof === undefined) {
+      if (!this.abuse) return ok({ taken: await take([]), lockout: NOT_LOCKED });
+      const admission = await this.abuse.admitProof(input.identityId, context, take);
+      return admission.refused ? err(admission.refused) : ok({ taken: admission.taken, lockout: admission.lockout });
+    }
+    const admission = this.abuse ? await this.abuse.admitProof(input.identityId, context, this.abuse.checksAlone) : undefined;
+    if (admission?.refused) return err(admission.refused);
+    if (!this.dpop) return err(domainError('invalid_dpop_proof', 'DPoP is not supported here', 'dpop_not_configured'));
+    const proof = await this.dpop.verify({
+      proof: input.dpopProof, htm: 'POST', htu: endpointUrl(this.policy.issuer, OAUTH_ENDPOINTS.nativeToken), enforceNonce: true,
+    });
+    if (!proof.ok) {
+      await this.audit.record({
+        action: 'dpop.failed', outcome: 'failure', actor: input.identityId, subject: input.identityId,
+        reason: proof.error.reason ?? proof.error.code, requestId: context.requestId ?? null, clientIp: context.clientIp ?? null,
+      });
+      return proof;
+    }
+    return ok({ taken: await take([]), lockout: admission?.lockout ?? NOT_LOCKED, dpopJkt: proof.value.jkt });
   }
 
   /**

@@ -55,13 +55,14 @@ export interface RateLimitSpec {
 export interface RateLimitOperation {
   readonly limiter: RateLimiter;
   readonly key: string;
-  readonly action: 'consume' | 'peek' | 'refund' | 'reset';
+  /** `check`: a peek that also ends the batch when the key is over its limit (a lock, say). */
+  readonly action: 'consume' | 'peek' | 'check' | 'refund' | 'reset';
 }
 
 /**
- * What one operation of a batch answered: `consume` its decision; `peek` the key's state as a
- * decision (`allowed`: within the limit) or null when the key has none; `refund` and `reset` null.
- * Undefined: not run, because an earlier consume was refused.
+ * What one operation of a batch answered: `consume` its decision; `peek` and `check` the key's state
+ * as a decision (`allowed`: within the limit) or null when the key has none; `refund` and `reset`
+ * null. Undefined: not run, because an earlier consume or check refused.
  */
 export type RateLimitOperationResult = RateLimitDecision | null | undefined;
 
@@ -69,7 +70,8 @@ export type RateLimitOperationResult = RateLimitDecision | null | undefined;
 export interface RateLimiterFactory {
   create(spec: RateLimitSpec): RateLimiter;
   /**
-   * Runs operations on this factory's limiters in order and stops after the first refused consume:
+   * Runs operations on this factory's limiters in order and stops after the first refusal (a consume
+   * over the limit, or a check of a key over it):
    * the checks of one request in one store round trip where the store allows it (Redis: one script,
    * atomic). Results come back in the order of the operations.
    */
@@ -85,15 +87,22 @@ export async function runRateLimitOperationsInTurn(operations: readonly RateLimi
       const decision = await limiter.consume(key);
       results.push(decision);
       if (!decision.allowed) break;
-    } else if (action === 'peek') {
+    } else if (action === 'peek' || action === 'check') {
       const state = await limiter.peek(key);
-      results.push(state && { allowed: state.consumed <= limiter.limit, ...state });
+      const result = state && { allowed: state.consumed <= limiter.limit, ...state };
+      results.push(result);
+      if (action === 'check' && result && !result.allowed) break;
     } else {
       await (action === 'refund' ? limiter.refund(key) : limiter.reset(key));
       results.push(null);
     }
   }
   return results;
+}
+
+/** True when a batch stopped at a refusal: a consume over its limit or a check of a key over it. */
+export function batchRefused(operations: readonly RateLimitOperation[], results: readonly RateLimitOperationResult[]): boolean {
+  return operations.some(({ action }, i) => (action === 'consume' || action === 'check') && results[i]?.allowed === false);
 }
 
 /**

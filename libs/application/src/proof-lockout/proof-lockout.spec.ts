@@ -66,7 +66,12 @@ const ADDRESS_LIMITS = { challenge: 3, token: 1000, oauth_token: 3, introspect: 
 
 /** The pair's lockout state as a proof's admission reads it. */
 async function lockoutOf(abuse: AbuseControl, identityId: string, context: { clientIp: string }) {
-  return (await abuse.admitProof(identityId, context)).lockout;
+  return (await abuse.admitProof(identityId, context, abuse.checksAlone)).lockout;
+}
+
+/** What taking a challenge of the identity runs in the take's round trip; its results. */
+async function redeem(abuse: AbuseControl, identityId: string, context: { clientIp: string }) {
+  return runRateLimitOperationsInTurn(abuse.redeemChecks(identityId, context));
 }
 
 function harness(overrides: Partial<AbuseControlSettings> = {}) {
@@ -160,7 +165,7 @@ describe('ProofLockout (manual clock)', () => {
     for (let i = 0; i < 4; i++) await abuse.proofFailed('alice', 'bad_signature', FROM_A);
     const status = await lockoutOf(abuse, 'alice', FROM_A);
     assert.equal(status.failures, 4);
-    assert.equal(await abuse.proofAccepted('alice', status, FROM_A), null);
+    assert.equal(await abuse.proofAccepted('alice', status, await redeem(abuse, 'alice', FROM_A), FROM_A), null);
     assert.deepEqual(await lockoutOf(abuse, 'alice', FROM_A), { lockedForMs: 0, failures: 0 });
     await abuse.proofFailed('alice', 'bad_signature', FROM_A);
     assert.equal((await lockoutOf(abuse, 'alice', FROM_A)).lockedForMs, 0, 'counting starts again from zero');
@@ -247,29 +252,41 @@ describe('AbuseControl rate limits (manual clock)', () => {
 
   it('refuses a proof past the address budget before reading the lockout, and a locked pair with proof_lockout', async () => {
     const { abuse, rejected } = harness({ perAddress: { ...ADDRESS_LIMITS, token: 1 } });
-    assert.deepEqual(await abuse.admitProof('alice', FROM_A), { lockout: { lockedForMs: 0, failures: 0 } });
-    const byAddress = await abuse.admitProof('alice', FROM_A);
+    const first = await abuse.admitProof('alice', FROM_A, abuse.checksAlone);
+    assert.deepEqual([first.refused, first.lockout], [undefined, { lockedForMs: 0, failures: 0 }]);
+    const byAddress = await abuse.admitProof('alice', FROM_A, abuse.checksAlone);
     assert.equal(byAddress.refused?.limiter, 'token_per_ip');
     assert.deepEqual(rejected, ['token_per_ip']);
 
     const locked = harness();
     for (let i = 0; i < 5; i++) await locked.abuse.proofFailed('alice', 'bad_signature', FROM_A);
-    const admission = await locked.abuse.admitProof('alice', FROM_A);
+    const admission = await locked.abuse.admitProof('alice', FROM_A, locked.abuse.checksAlone);
     assert.equal(admission.refused?.limiter, 'proof_lockout');
     assert.equal(admission.refused?.retryAfterSeconds, 1);
-    assert.equal(admission.lockout.failures, 5);
+    assert.equal(admission.taken.admitted, false, 'the lock ended the batch: what it guards does not run');
   });
 
-  it('on an accepted proof frees the outstanding slot, forgets failures and charges the identity', async () => {
+  it('on taking a challenge frees the outstanding slot and charges the identity; an accepted proof reads the charge and forgets failures', async () => {
     const { abuse } = harness({ perAddress: { ...ADDRESS_LIMITS, challenge: 0 }, outstandingChallenges: 1 });
     assert.equal(await abuse.admitChallenge('alice', FROM_A), null);
     assert.equal((await abuse.admitChallenge('alice', FROM_A))?.limiter, 'outstanding_challenges', 'the cap of one is held');
     for (let i = 0; i < 3; i++) await abuse.proofFailed('alice', 'bad_signature', FROM_A);
-    const { lockout } = await abuse.admitProof('alice', FROM_A);
+    const { lockout } = await abuse.admitProof('alice', FROM_A, abuse.checksAlone);
     assert.equal(lockout.failures, 3);
-    assert.equal(await abuse.proofAccepted('alice', lockout, FROM_A), null);
+    assert.equal(await abuse.proofAccepted('alice', lockout, await redeem(abuse, 'alice', FROM_A), FROM_A), null);
     assert.equal((await lockoutOf(abuse, 'alice', FROM_A)).failures, 0, 'failures forgotten');
-    assert.equal(await abuse.proofAccepted('alice', NO_FAILURES, FROM_A), null);
-    assert.equal((await abuse.proofAccepted('alice', NO_FAILURES, FROM_A))?.limiter, 'token_per_identity', 'two tokens per identity');
+    assert.equal(await abuse.proofAccepted('alice', NO_FAILURES, await redeem(abuse, 'alice', FROM_A), FROM_A), null);
+    assert.equal(await abuse.admitChallenge('alice', FROM_A), null, 'two takes freed the slot and the refused request');
+    const third = await redeem(abuse, 'alice', FROM_A);
+    assert.equal((await abuse.proofAccepted('alice', NO_FAILURES, third, FROM_A))?.limiter, 'token_per_identity', 'two tokens per identity');
+  });
+
+  it('gives the token charged at the take back when the proof fails, so a guesser cannot spend the budget', async () => {
+    const { abuse } = harness({ perAddress: { ...ADDRESS_LIMITS, challenge: 0 } });
+    for (let i = 0; i < 10; i++) await abuse.proofFailed('alice', 'bad_signature', FROM_B, await redeem(abuse, 'alice', FROM_B));
+    assert.equal(await abuse.proofAccepted('alice', NO_FAILURES, await redeem(abuse, 'alice', FROM_A), FROM_A), null);
+    assert.equal(await abuse.proofAccepted('alice', NO_FAILURES, await redeem(abuse, 'alice', FROM_A), FROM_A), null);
+    const third = await abuse.proofAccepted('alice', NO_FAILURES, await redeem(abuse, 'alice', FROM_A), FROM_A);
+    assert.equal(third?.limiter, 'token_per_identity', 'exactly the budget of two was left for the real service');
   });
 });

@@ -67,13 +67,17 @@ export class ProofLockout {
     return `${identityId} ${clientIp ?? 'unknown'}`;
   }
 
-  /** The reads of the pair's lockout state, to run in a batch with the request's other checks; `statusOf` reads their results. */
+  /**
+   * The reads of the pair's lockout state, to run in a batch with the request's other checks; `statusOf`
+   * reads their results. The lock comes last and ends the batch (`check`): nothing after it runs for
+   * a locked pair.
+   */
   statusReads(identityId: string, clientIp: string | null | undefined): [RateLimitOperation, RateLimitOperation] {
     const key = ProofLockout.key(identityId, clientIp);
-    return [{ limiter: this.locks, key, action: 'peek' }, { limiter: this.failures, key, action: 'peek' }];
+    return [{ limiter: this.failures, key, action: 'peek' }, { limiter: this.locks, key, action: 'check' }];
   }
 
-  statusOf(lock: RateLimitOperationResult, failures: RateLimitOperationResult): LockoutStatus {
+  statusOf(failures: RateLimitOperationResult, lock: RateLimitOperationResult): LockoutStatus {
     const lockedForMs = lock && lock.consumed > this.locks.limit ? Math.max(lock.msBeforeReset, 0) : 0;
     if (lockedForMs > 0) this.metrics.rateLimitRejected('proof_lockout');
     return { lockedForMs, failures: failures?.consumed ?? 0 };

@@ -1,10 +1,14 @@
 import type { AuditLog } from '../ports/audit-log.port';
 import type { OperationalMetrics } from '../ports/operational-metrics.port';
+import type { GuardedResult } from '../ports/challenge-store.port';
 import {
-  RateLimitedError, type RateLimitOperation, type RateLimitOperationResult, type RateLimiter, type RateLimiterFactory,
+  RateLimitedError, batchRefused, type RateLimitOperation, type RateLimitOperationResult, type RateLimiter, type RateLimiterFactory,
 } from '../ports/rate-limiter.port';
 import { NOT_LOCKED, ProofLockout, type LockoutStatus, type ProofLockoutPolicy } from '../proof-lockout/proof-lockout';
 import type { RequestContext } from '../shared/request-context';
+
+/** Runs a batch of checks, with or without a challenge operation guarded by them. */
+export type GuardedRun = (checks: readonly RateLimitOperation[]) => Promise<GuardedResult>;
 
 /** Endpoint groups limited per client address. */
 export const ADDRESS_LIMITS = ['challenge', 'token', 'oauth_token', 'introspect', 'revoke', 'admin'] as const;
@@ -86,58 +90,84 @@ export class AbuseControl {
   }
 
   /**
-   * Admission of a challenge request, in one store round trip: the caller's address budget, then
-   * (when that allows it) one outstanding-challenge slot of the (identity, address) pair. Counted for
-   * the requested id whether it exists or not, so an unknown identity is capped like a real one.
-   * A refused unit is not given back: a client hammering past a cap waits for its window.
+   * Admission of a challenge request: the caller's address budget, then (when that allows it) one
+   * outstanding-challenge slot of the (identity, address) pair. Counted for the requested id whether
+   * it exists or not, so an unknown identity is capped like a real one. A refused unit is not given
+   * back: a client hammering past a cap waits for its window. `store` runs the checks together with
+   * the request's challenge operation (`ChallengeStore.saveAdmitted`): one store round trip.
    */
-  async admitChallenge(identityId: string, context: RequestContext = {}): Promise<RateLimitedError | null> {
-    const pair = ProofLockout.key(identityId, context.clientIp);
-    const operations = [
+  async admitChallenge(identityId: string, context: RequestContext = {}, store: GuardedRun = this.checksAlone): Promise<RateLimitedError | null> {
+    const checks = [
       ...this.addressCharge('challenge', context),
-      ...(this.outstanding ? [{ limiter: this.outstanding, key: pair, action: 'consume' as const }] : []),
+      ...(this.outstanding ? [{ limiter: this.outstanding, key: ProofLockout.key(identityId, context.clientIp), action: 'consume' as const }] : []),
     ];
-    return operations.length === 0 ? null : this.firstRefusal(operations, await this.factory.run(operations), identityId, context);
+    return this.firstRefusal(checks, (await store(checks)).checks, identityId, context);
   }
 
   /**
-   * Admission of a proof, in one store round trip: the caller's address budget, then the pair's
-   * lockout state. `refused` is set when either says no (a locked pair: `proof_lockout`).
+   * Admission of a proof: the caller's address budget, then the pair's lockout state. `refused` is
+   * set when either says no (a locked pair: `proof_lockout`). `store` runs the checks together with
+   * the take of the challenge (`ChallengeStore.takeAdmitted`, with `redeemChecks` after it): one
+   * store round trip; its result comes back as `taken`.
    */
-  async admitProof(identityId: string, context: RequestContext = {}): Promise<{ readonly refused?: RateLimitedError; readonly lockout: LockoutStatus }> {
+  async admitProof<R extends GuardedResult>(
+    identityId: string, context: RequestContext, store: (checks: readonly RateLimitOperation[]) => Promise<R>,
+  ): Promise<{ readonly refused?: RateLimitedError; readonly lockout: LockoutStatus; readonly taken: R }> {
     const charge = this.addressCharge('token', context);
-    const reads = this.lockout?.statusReads(identityId, context.clientIp) ?? [];
-    if (charge.length + reads.length === 0) return { lockout: NOT_LOCKED };
-    const operations = [...charge, ...reads];
-    const results = await this.factory.run(operations);
-    const refused = await this.firstRefusal(operations, results, identityId, context);
-    if (refused) return { refused, lockout: NOT_LOCKED };
-    const lockout = this.lockout ? this.lockout.statusOf(results[charge.length], results[charge.length + 1]) : NOT_LOCKED;
-    return lockout.lockedForMs > 0 ? { refused: new RateLimitedError('proof_lockout', lockout.lockedForMs), lockout } : { lockout };
+    const checks = [...charge, ...(this.lockout?.statusReads(identityId, context.clientIp) ?? [])];
+    const taken = await store(checks);
+    const refused = await this.firstRefusal(checks, taken.checks, identityId, context);
+    if (refused) return { refused, lockout: NOT_LOCKED, taken };
+    const lockout = this.lockout ? this.lockout.statusOf(taken.checks[charge.length], taken.checks[charge.length + 1]) : NOT_LOCKED;
+    return lockout.lockedForMs > 0 ? { refused: new RateLimitedError('proof_lockout', lockout.lockedForMs), lockout, taken } : { lockout, taken };
   }
 
-  /** A challenge left the store (its first proof attempt) and the proof failed: its slot is free again. */
+  /**
+   * What taking a challenge issued to the identity does at once, in the take's round trip: its
+   * outstanding slot is freed, and one token is charged to the identity's budget. The charge is
+   * read only once the proof is accepted (`proofAccepted`) and given back if it fails
+   * (`proofFailed`), so nobody spends a service's budget by naming it.
+   */
+  redeemChecks(identityId: string, context: RequestContext = {}): RateLimitOperation[] {
+    const identityLimit = this.perIdentity.get('token');
+    return [
+      ...(this.outstanding ? [{ limiter: this.outstanding, key: ProofLockout.key(identityId, context.clientIp), action: 'refund' as const }] : []),
+      ...(identityLimit ? [{ limiter: identityLimit, key: identityId, action: 'consume' as const }] : []),
+    ];
+  }
+
+  /** A challenge left the store without its `redeemChecks` (a decoy of this identity): its slot is free again. */
   async challengeRedeemed(identityId: string, context: RequestContext = {}): Promise<void> {
     if (this.outstanding) await this.outstanding.refund(ProofLockout.key(identityId, context.clientIp));
   }
 
-  async proofFailed(identityId: string, reason: string, context: RequestContext = {}): Promise<void> {
-    await this.lockout?.failed(identityId, reason, context);
+  /**
+   * A failed proof: counted towards the pair's lockout when it is a guess, and the token charged by
+   * `redeemChecks` (when they ran: `redeemed`) is given back.
+   */
+  async proofFailed(identityId: string, reason: string, context: RequestContext = {}, redeemed: readonly RateLimitOperationResult[] = []): Promise<void> {
+    const charge = this.redeemChecks(identityId, context).findIndex(({ action }) => action === 'consume');
+    const charged = charge >= 0 && redeemed[charge] != null;
+    await Promise.all([this.lockout?.failed(identityId, reason, context), charged ? this.perIdentity.get('token')?.refund(identityId) : undefined]);
   }
 
   /**
-   * A proven identity, in one store round trip: its challenge's slot is freed, the pair's failures
-   * are forgotten and one token is charged to the identity's budget (null when that allows it).
+   * A proven identity: the token charge made by `redeemChecks` (their results: `redeemed`) is read,
+   * null when it allows a token; the pair's failures, if any, are forgotten (a store round trip only then).
    */
-  async proofAccepted(identityId: string, lockout: LockoutStatus, context: RequestContext = {}): Promise<RateLimitedError | null> {
-    const identityLimit = this.perIdentity.get('token');
-    const operations: RateLimitOperation[] = [
-      ...(this.outstanding ? [{ limiter: this.outstanding, key: ProofLockout.key(identityId, context.clientIp), action: 'refund' as const }] : []),
-      ...(this.lockout?.forgetOperations(identityId, context.clientIp, lockout) ?? []),
-      ...(identityLimit ? [{ limiter: identityLimit, key: identityId, action: 'consume' as const }] : []),
-    ];
-    return operations.length === 0 ? null : this.firstRefusal(operations, await this.factory.run(operations), identityId, context);
+  async proofAccepted(
+    identityId: string, lockout: LockoutStatus, redeemed: readonly RateLimitOperationResult[], context: RequestContext = {},
+  ): Promise<RateLimitedError | null> {
+    const forget = this.lockout?.forgetOperations(identityId, context.clientIp, lockout) ?? [];
+    if (forget.length > 0) await this.factory.run(forget);
+    return this.firstRefusal(this.redeemChecks(identityId, context), redeemed, identityId, context);
   }
+
+  /** The checks alone, when there is no challenge operation to fuse them with. */
+  readonly checksAlone: GuardedRun = async (checks) => {
+    const results = checks.length === 0 ? [] : await this.factory.run(checks);
+    return { checks: results, admitted: !batchRefused(checks, results) };
+  };
 
   /** The address charge of a group as a batch operation; none when the limit is off or the address unknown. */
   private addressCharge(group: AddressLimit, context: RequestContext): RateLimitOperation[] {

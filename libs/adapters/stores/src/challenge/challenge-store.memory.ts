@@ -1,4 +1,7 @@
-import type { ChallengeStore } from '@titan/application';
+import {
+  saveAdmittedInTurn, takeAdmittedInTurn, type ChallengeStore, type GuardedResult, type GuardedTakeResult, type OnTaken,
+  type RateLimitOperation,
+} from '@titan/application';
 import type { Challenge } from '@titan/domain';
 import { ExpiringMap, type ExpiringMapOptions } from '../shared/expiring-map';
 import { ttlToMs } from '../shared/ttl';
@@ -31,6 +34,15 @@ export class InMemoryChallengeStore implements ChallengeStore {
 
   async take(challengeId: string): Promise<Challenge | null> {
     return this.challenges.take(challengeId) ?? null;
+  }
+
+  /** Memory answers at once: the checks in turn, then the save. */
+  saveAdmitted(checks: readonly RateLimitOperation[], challenge: Challenge, ttlSeconds: number): Promise<GuardedResult> {
+    return saveAdmittedInTurn(this, checks, challenge, ttlSeconds);
+  }
+
+  takeAdmitted(checks: readonly RateLimitOperation[], challengeId: string, onTaken?: OnTaken): Promise<GuardedTakeResult> {
+    return takeAdmittedInTurn(this, checks, challengeId, onTaken);
   }
 
   close(): void {

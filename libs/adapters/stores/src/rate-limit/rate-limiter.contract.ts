@@ -180,6 +180,23 @@ export function rateLimiterContract(name: string, open: () => Promise<RateLimite
       assert.equal(await slots.peek(key), null);
     });
 
+    it('ends a batch at a check of a key over its limit; a check within it, or of no key, goes on', async () => {
+      const lock = factory.create({ name: freshName(), limit: 0, windowSeconds: 60 });
+      const slots = factory.create({ name: freshName(), limit: 5, windowSeconds: 60 });
+      const key = freshKey();
+      const open = await factory.run([{ limiter: lock, key, action: 'check' }, { limiter: slots, key, action: 'consume' }]);
+      assert.deepEqual([open.length, open[0], open[1]?.consumed], [2, null, 1], 'no lock: the batch goes on');
+      await lock.block(key, 30);
+      const closed = await factory.run([
+        { limiter: slots, key, action: 'check' }, { limiter: lock, key, action: 'check' }, { limiter: slots, key, action: 'consume' },
+      ]);
+      assert.equal(closed.length, 2, 'nothing after the refusing check ran');
+      assert.deepEqual({ allowed: closed[0]?.allowed, consumed: closed[0]?.consumed }, { allowed: true, consumed: 1 });
+      assert.equal(closed[1]?.allowed, false);
+      assert.ok(closed[1]!.msBeforeReset > 25_000, `msBeforeReset ${closed[1]!.msBeforeReset}`);
+      assert.equal((await slots.peek(key))?.consumed, 1);
+    });
+
     it('refuses a malformed limit', () => {
       assert.throws(() => factory.create({ name: 'Bad Name', limit: 1, windowSeconds: 1 }), RangeError);
       assert.throws(() => factory.create({ name: 'ok', limit: -1, windowSeconds: 1 }), RangeError);

@@ -1,5 +1,5 @@
 import {
-  runRateLimitOperationsInTurn, type RateLimitDecision, type RateLimitOperation, type RateLimitOperationResult, type RateLimitSpec,
+  batchRefused, runRateLimitOperationsInTurn, type RateLimitDecision, type RateLimitOperation, type RateLimitOperationResult, type RateLimitSpec,
   type RateLimitState, type RateLimiter, type RateLimiterFactory,
 } from '@titan/application';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
@@ -37,27 +37,25 @@ export class RedisRateLimiterFactory implements RateLimiterFactory {
   }
 
   async run(operations: readonly RateLimitOperation[]): Promise<RateLimitOperationResult[]> {
-    const own = operations.map(({ limiter }) => {
-      if (!(limiter instanceof RedisRateLimiter) || !this.limiters.has(limiter)) throw new TypeError(`${limiter.name} is not a limiter of this factory`);
-      return limiter;
-    });
     // A Cluster keeps the keys of one batch in different slots: there, one command per operation
     // (the limiters then consume and peek through rate-limiter-flexible, never through `run`).
     if (this.redis.isCluster) return runRateLimitOperationsInTurn(operations);
+    return (await this.runWith(operations)).checks;
+  }
+
+  /**
+   * `run`, then (when nothing was refused) a challenge operation, in the same script: the fused
+   * handshake steps of RedisChallengeStore. Not on a Cluster (the keys would span slots).
+   */
+  async runWith(operations: readonly RateLimitOperation[], step?: ChallengeStep): Promise<ScriptOutcome> {
+    const own = this.own(operations);
     // A consume refused from memory ends the batch where it stands: what comes before it still runs.
-    let upTo = operations.length;
-    let blocked: RateLimitDecision | undefined;
-    for (let i = 0; i < operations.length; i++) {
-      const ms = operations[i]!.action === 'consume' ? own[i]!.locallyBlockedMs(operations[i]!.key) : 0;
-      if (ms > 0) {
-        upTo = i;
-        blocked = { allowed: false, consumed: 0, msBeforeReset: ms };
-        break;
-      }
-    }
-    const results = upTo === 0 ? [] : await this.runScript(operations.slice(0, upTo), own);
-    if (blocked && results.length === upTo) results.push(blocked);
-    return results;
+    const upTo = operations.findIndex((op, i) => op.action === 'consume' && own[i]!.locallyBlockedMs(op.key) > 0);
+    if (upTo < 0) return this.runScript(operations, own, step);
+    const before = upTo === 0 ? [] : (await this.runScript(operations.slice(0, upTo), own, undefined)).checks;
+    if (before.length < upTo) return { checks: before, admitted: false, followUps: [] };
+    const msBeforeReset = own[upTo]!.locallyBlockedMs(operations[upTo]!.key);
+    return { checks: [...before, { allowed: false, consumed: 0, msBeforeReset }], admitted: false, followUps: [] };
   }
 
   create(spec: RateLimitSpec): RateLimiter {
@@ -76,31 +74,59 @@ export class RedisRateLimiterFactory implements RateLimiterFactory {
     return limiter;
   }
 
-  private async runScript(operations: readonly RateLimitOperation[], limiters: readonly RedisRateLimiter[]): Promise<RateLimitOperationResult[]> {
+  private own(operations: readonly RateLimitOperation[]): RedisRateLimiter[] {
+    return operations.map(({ limiter }) => {
+      if (!(limiter instanceof RedisRateLimiter) || !this.limiters.has(limiter)) throw new TypeError(`${limiter.name} is not a limiter of this factory`);
+      return limiter;
+    });
+  }
+
+  private async runScript(operations: readonly RateLimitOperation[], limiters: readonly RedisRateLimiter[], step: ChallengeStep | undefined): Promise<ScriptOutcome> {
     // Like rate-limiter-flexible: no waiting in the offline queue while Redis is away, fail closed at once.
     if (this.redis.status !== 'ready') throw new StoreUnavailableError('rate limits', new Error('Redis connection is not ready'));
+    const followUps = step?.kind === 'take' ? step.followUps : [];
+    const followUpLimiters = this.own(followUps);
     const keys: string[] = [];
-    const args: string[] = [];
-    operations.forEach(({ key, action }, i) => {
-      keys.push(limiters[i]!.storeKey(key));
-      args.push(ACTION_CODES[action], String(limiters[i]!.windowSeconds), String(limiters[i]!.limit));
-    });
-    let replies: Array<[number, number]>;
-    try {
-      replies = await (this.redis as unknown as BatchClient)[BATCH_COMMAND](keys.length, ...keys, ...args);
-    } catch (error) {
-      throw new StoreUnavailableError('rate limits', error);
+    const args: string[] = [String(operations.length), '', '', ''];
+    const add = (op: RateLimitOperation, limiter: RedisRateLimiter): void => {
+      keys.push(limiter.storeKey(op.key));
+      args.push(ACTION_CODES[op.action], String(limiter.windowSeconds), String(limiter.limit));
+    };
+    operations.forEach((op, i) => add(op, limiters[i]!));
+    if (step) {
+      keys.push(step.key);
+      if (step.kind === 'save') args.splice(1, 3, 's', step.value, String(step.ttlMs));
+      else args.splice(1, 3, 't', step.identityId, '');
+      followUps.forEach((op, i) => add(op, followUpLimiters[i]!));
     }
+    let reply: ScriptReply;
+    try {
+      reply = await (this.redis as unknown as BatchClient)[BATCH_COMMAND](keys.length, ...keys, ...args);
+    } catch (error) {
+      throw new StoreUnavailableError(step ? `challenge ${step.kind}` : 'rate limits', error);
+    }
+    const [checkReplies, stepReply, followUpReplies] = reply;
+    const checks = this.decode(operations, limiters, checkReplies);
+    const admitted = step ? stepReply !== undefined : !batchRefused(operations, checks);
+    return {
+      checks,
+      admitted,
+      ...(step?.kind === 'take' && stepReply ? { taken: typeof stepReply[0] === 'string' ? stepReply[0] : null } : {}),
+      followUps: followUpReplies ? this.decode(followUps, followUpLimiters, followUpReplies) : [],
+    };
+  }
+
+  private decode(operations: readonly RateLimitOperation[], limiters: readonly RedisRateLimiter[], replies: ReadonlyArray<[number, number]>): RateLimitOperationResult[] {
     return replies.map(([consumed, msBeforeReset], i) => {
-      const { action } = operations[i]!;
+      const { action, key } = operations[i]!;
       const limiter = limiters[i]!;
       if (action === 'consume') {
         const allowed = consumed <= limiter.limit;
-        if (!allowed) limiter.blockLocally(operations[i]!.key, msBeforeReset);
+        if (!allowed) limiter.blockLocally(key, msBeforeReset);
         return { allowed, consumed, msBeforeReset: Math.max(msBeforeReset, 0) };
       }
       // Same reading as rate-limiter-flexible's: PTTL -1 (no expiry) is live; 0 or less otherwise is gone.
-      if (action === 'peek' && (msBeforeReset > 0 || msBeforeReset === -1)) {
+      if ((action === 'peek' || action === 'check') && (msBeforeReset > 0 || msBeforeReset === -1)) {
         return { allowed: consumed <= limiter.limit, consumed, msBeforeReset: Math.max(msBeforeReset, 0) };
       }
       return null;
@@ -108,42 +134,88 @@ export class RedisRateLimiterFactory implements RateLimiterFactory {
   }
 }
 
+/** A challenge operation to run after a batch's checks, in the same script (`runWith`). */
+export type ChallengeStep =
+  | { readonly kind: 'save'; readonly key: string; readonly value: string; readonly ttlMs: number }
+  /** `followUps` run only when the record taken was issued to `identityId` (its `i` field). */
+  | { readonly kind: 'take'; readonly key: string; readonly identityId: string; readonly followUps: readonly RateLimitOperation[] };
+
+export interface ScriptOutcome {
+  readonly checks: RateLimitOperationResult[];
+  /** The step ran (for a batch alone: nothing was refused). */
+  readonly admitted: boolean;
+  /** A take's record; null when there was none. Absent when the take did not run. */
+  readonly taken?: string | null;
+  readonly followUps: RateLimitOperationResult[];
+}
+
 /**
  * Runs a batch of operations on rate-limiter-flexible's keys, in order, stopping after the first
- * refused consume. KEYS[i]: the counter of operation i; ARGV[3i-2]: c(onsume), r(efund), p(eek) or
- * d(elete); ARGV[3i-1]: the window in seconds; ARGV[3i]: the limit. Consume and refund are exactly
- * rate-limiter-flexible's counting script, with 1 and -1 unit. Replies {consumed, PTTL} per operation
- * run ({0, -2} for a missing key).
+ * refusal (a consume over its limit, or a check of a key over it); then, when nothing refused, an
+ * optional challenge step. Consume and refund are exactly rate-limiter-flexible's counting script,
+ * with 1 and -1 unit.
+ *
+ * KEYS: the counters of the batch (ARGV[1] of them), then with a step the challenge key, then the
+ * counters of the take's follow-ups. ARGV[2]: the step: '' none, 's' save (ARGV[3] the record,
+ * ARGV[4] its PX), 't' take (ARGV[3] the identity id the follow-ups need). ARGV[4 + 3j - 2 ..]: the
+ * action (c(onsume), r(efund), p(eek), k (check), d(elete)), window in seconds and limit of
+ * operation j, the follow-ups after the batch. Replies {batch, step, follow-ups}: {consumed, PTTL}
+ * per operation run ({0, -2} for a missing key); the step {} when it found nothing, {1} for a save,
+ * {record} for a take; follow-ups only when the taken record's `i` is the identity id.
  */
 const BATCH_SCRIPT = `
-local out = {}
-for i = 1, #KEYS do
-  local key, action = KEYS[i], ARGV[3 * i - 2]
-  if action == 'c' or action == 'r' then
-    local window = ARGV[3 * i - 1]
-    redis.call('set', key, 0, 'EX', window, 'NX')
-    local consumed = redis.call('incrby', key, action == 'c' and 1 or -1)
-    local ttl = redis.call('pttl', key)
-    if ttl == -1 then
-      redis.call('expire', key, window)
-      ttl = 1000 * window
+local function batch(firstKey, lastKey, firstOp, out)
+  for i = firstKey, lastKey do
+    local at = 4 + 3 * (firstOp + i - firstKey) - 3
+    local key, action, window, limit = KEYS[i], ARGV[at + 1], ARGV[at + 2], tonumber(ARGV[at + 3])
+    if action == 'c' or action == 'r' then
+      redis.call('set', key, 0, 'EX', window, 'NX')
+      local consumed = redis.call('incrby', key, action == 'c' and 1 or -1)
+      local ttl = redis.call('pttl', key)
+      if ttl == -1 then
+        redis.call('expire', key, window)
+        ttl = 1000 * window
+      end
+      out[#out + 1] = {consumed, ttl}
+      if action == 'c' and consumed > limit then return false end
+    elseif action == 'p' or action == 'k' then
+      local consumed = redis.call('get', key)
+      if consumed then
+        local ttl = redis.call('pttl', key)
+        out[#out + 1] = {tonumber(consumed), ttl}
+        if action == 'k' and tonumber(consumed) > limit and (ttl > 0 or ttl == -1) then return false end
+      else
+        out[#out + 1] = {0, -2}
+      end
+    else
+      redis.call('del', key)
+      out[#out + 1] = {0, -2}
     end
-    out[i] = {consumed, ttl}
-    if action == 'c' and consumed > tonumber(ARGV[3 * i]) then return out end
-  elseif action == 'p' then
-    local consumed = redis.call('get', key)
-    if consumed then out[i] = {tonumber(consumed), redis.call('pttl', key)} else out[i] = {0, -2} end
-  else
-    redis.call('del', key)
-    out[i] = {0, -2}
   end
+  return true
 end
-return out
+
+local count = tonumber(ARGV[1])
+local checks = {}
+if not batch(1, count, 1, checks) or ARGV[2] == '' then return {checks} end
+local challenge = KEYS[count + 1]
+if ARGV[2] == 's' then
+  redis.call('set', challenge, ARGV[3], 'PX', ARGV[4])
+  return {checks, {1}}
+end
+local record = redis.call('getdel', challenge)
+if not record then return {checks, {}} end
+local followUps = {}
+local decoded, fields = pcall(cjson.decode, record)
+if decoded and type(fields) == 'table' and fields['i'] == ARGV[3] then batch(count + 2, #KEYS, count + 1, followUps) end
+return {checks, {record}, followUps}
 `;
 const BATCH_COMMAND = 'titanRateLimitBatch';
-const ACTION_CODES: Readonly<Record<RateLimitOperation['action'], string>> = { consume: 'c', refund: 'r', peek: 'p', reset: 'd' };
+const ACTION_CODES: Readonly<Record<RateLimitOperation['action'], string>> = { consume: 'c', refund: 'r', peek: 'p', check: 'k', reset: 'd' };
 
-type BatchClient = Record<typeof BATCH_COMMAND, (numberOfKeys: number, ...keysThenArgs: string[]) => Promise<Array<[number, number]>>>;
+type OperationReplies = Array<[number, number]>;
+type ScriptReply = [OperationReplies, ([] | [1] | [string])?, OperationReplies?];
+type BatchClient = Record<typeof BATCH_COMMAND, (numberOfKeys: number, ...keysThenArgs: string[]) => Promise<ScriptReply>>;
 
 /** Refused keys of a `localBlock` limit remembered per process; a flood of distinct keys only empties it. */
 const MAX_LOCAL_BLOCKS = 10_000;
