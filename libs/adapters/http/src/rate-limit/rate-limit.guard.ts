@@ -7,7 +7,7 @@ import { NO_STORE_HEADERS } from '../oauth/oauth-error.mapper';
 /**
  * Which per-address limit a route template falls under here; undefined: not limited by this guard.
  * The handshake routes are not: their use cases charge the address together with their other checks
- * in one store round trip (`AbuseControl.admitChallenge` / `admitProof`).
+ * and challenge operation in one store round trip (`AbuseControl.admitChallenge` / `admitProof`).
  */
 export function addressLimitOf(method: string, route: string | undefined): AddressLimit | undefined {
   if (route === undefined) return undefined;
