@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { runToExit, startTitan, tempDataDir, type TitanProcess } from './support/titan-process';
 
 /** Start-up behaviour: configuration is validated, and one embedded data directory has one owner. */
@@ -46,20 +47,38 @@ describe('server process', () => {
       const limit = heapLimitMb(first.output());
       assert.ok(limit >= 1024 && limit < 1200, `heap limit ${limit} MB`);
     });
+
+    it('runs with glibc\'s malloc thresholds pinned by the launcher', () => {
+      const env = environmentOf(first);
+      assert.equal(env.get('MALLOC_MMAP_THRESHOLD_'), '131072');
+      assert.equal(env.get('MALLOC_TRIM_THRESHOLD_'), '131072');
+    });
   });
 
-  it('leaves the heap sizing to NODE_OPTIONS when it sets one', async () => {
+  it('leaves the heap sizing to NODE_OPTIONS and the malloc thresholds to the environment when they are set', async () => {
     const data = tempDataDir();
-    const titan = await startTitan({ TITAN_DATA_DIR: data.dir, NODE_OPTIONS: '--max-old-space-size=512' });
+    const titan = await startTitan({ TITAN_DATA_DIR: data.dir, NODE_OPTIONS: '--max-old-space-size=512', MALLOC_TRIM_THRESHOLD_: '65536' });
     try {
       const limit = heapLimitMb(titan.output());
       assert.ok(limit >= 512 && limit < 800, `heap limit ${limit} MB`);
+      const env = environmentOf(titan);
+      assert.equal(env.get('MALLOC_TRIM_THRESHOLD_'), '65536');
+      assert.equal(env.get('MALLOC_MMAP_THRESHOLD_'), '131072', 'the one not set still gets its default');
     } finally {
       await titan.stop();
       data.remove();
     }
   });
 });
+
+/** The environment of the server process (the launcher execs Node, so the child's pid is the server's). */
+function environmentOf(titan: TitanProcess): Map<string, string> {
+  const raw = readFileSync(`/proc/${titan.process.pid}/environ`, 'utf8');
+  return new Map(raw.split('\0').filter(Boolean).map((entry) => {
+    const at = entry.indexOf('=');
+    return [entry.slice(0, at), entry.slice(at + 1)] as [string, string];
+  }));
+}
 
 /** The heap limit the server reports in its start-up line. */
 function heapLimitMb(output: string): number {
