@@ -2,6 +2,7 @@ import {
   batchRefused, runRateLimitOperationsInTurn, type RateLimitDecision, type RateLimitOperation, type RateLimitOperationResult, type RateLimitSpec,
   type RateLimitState, type RateLimiter, type RateLimiterFactory,
 } from '@titan/application';
+import { createHash } from 'node:crypto';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { RedisClient } from '../redis/redis-connection';
 import { StoreUnavailableError } from '../redis/store-unavailable.error';
@@ -33,7 +34,6 @@ export class RedisRateLimiterFactory implements RateLimiterFactory {
     options: RedisRateLimiterFactoryOptions = {},
   ) {
     this.prefix = `${options.prefix ?? 'titan:'}rl:`;
-    if (!(BATCH_COMMAND in redis)) redis.defineCommand(BATCH_COMMAND, { lua: BATCH_SCRIPT });
   }
 
   async run(operations: readonly RateLimitOperation[]): Promise<RateLimitOperationResult[]> {
@@ -99,25 +99,42 @@ export class RedisRateLimiterFactory implements RateLimiterFactory {
       else args.splice(1, 3, 't', step.identityId, '');
       followUps.forEach((op, i) => add(op, followUpLimiters[i]!));
     }
-    let reply: ScriptReply;
+    let reply: BatchReply;
     try {
-      reply = await (this.redis as unknown as BatchClient)[BATCH_COMMAND](keys.length, ...keys, ...args);
+      reply = await this.evalBatch([BATCH_SHA, keys.length, ...keys, ...args]);
     } catch (error) {
       throw new StoreUnavailableError(step ? `challenge ${step.kind}` : 'rate limits', error);
     }
-    const [checkReplies, stepReply, followUpReplies] = reply;
-    const checks = this.decode(operations, limiters, checkReplies);
-    const admitted = step ? stepReply !== undefined : !batchRefused(operations, checks);
-    return {
-      checks,
-      admitted,
-      ...(step?.kind === 'take' && stepReply ? { taken: typeof stepReply[0] === 'string' ? stepReply[0] : null } : {}),
-      followUps: followUpReplies ? this.decode(followUps, followUpLimiters, followUpReplies) : [],
-    };
+    // Flat reply: [checks run, their (consumed, PTTL) pairs, then with a step: its marker, a take's record, follow-up pairs].
+    const ran = reply[0] as number;
+    const checks = this.decode(operations, limiters, reply, 1, ran);
+    let at = 1 + 2 * ran;
+    if (!step) return { checks, admitted: !batchRefused(operations, checks), followUps: [] };
+    if (at >= reply.length) return { checks, admitted: false, followUps: [] };
+    const found = reply[at++] === 1;
+    if (step.kind === 'save') return { checks, admitted: true, followUps: [] };
+    const taken = found ? (reply[at++] as string) : null;
+    return { checks, admitted: true, taken, followUps: this.decode(followUps, followUpLimiters, reply, at, (reply.length - at) / 2) };
   }
 
-  private decode(operations: readonly RateLimitOperation[], limiters: readonly RedisRateLimiter[], replies: ReadonlyArray<[number, number]>): RateLimitOperationResult[] {
-    return replies.map(([consumed, msBeforeReset], i) => {
+  /** EVALSHA of the batch script; EVAL when the server does not hold it (a restart, a failover, SCRIPT FLUSH). */
+  private async evalBatch(params: Array<string | number>): Promise<BatchReply> {
+    try {
+      return (await this.redis.call('evalsha', params)) as BatchReply;
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      params[0] = BATCH_SCRIPT;
+      return (await this.redis.call('eval', params)) as BatchReply;
+    }
+  }
+
+  /** `count` (consumed, PTTL) pairs of `reply` from index `from`, one per operation. */
+  private decode(
+    operations: readonly RateLimitOperation[], limiters: readonly RedisRateLimiter[], reply: BatchReply, from: number, count: number,
+  ): RateLimitOperationResult[] {
+    return Array.from({ length: count }, (_, i) => {
+      const consumed = reply[from + 2 * i] as number;
+      const msBeforeReset = reply[from + 2 * i + 1] as number;
       const { action, key } = operations[i]!;
       const limiter = limiters[i]!;
       if (action === 'consume') {
@@ -159,12 +176,14 @@ export interface ScriptOutcome {
  * counters of the take's follow-ups. ARGV[2]: the step: '' none, 's' save (ARGV[3] the record,
  * ARGV[4] its PX), 't' take (ARGV[3] the identity id the follow-ups need). ARGV[4 + 3j - 2 ..]: the
  * action (c(onsume), r(efund), p(eek), k (check), d(elete)), window in seconds and limit of
- * operation j, the follow-ups after the batch. Replies {batch, step, follow-ups}: {consumed, PTTL}
- * per operation run ({0, -2} for a missing key); the step {} when it found nothing, {1} for a save,
- * {record} for a take; follow-ups only when the taken record's `i` is the identity id.
+ * operation j, the follow-ups after the batch. The reply is one flat array (fewer allocations in the
+ * client than nested ones): the number of batch operations run, their consumed and PTTL values
+ * ({0, -2} for a missing key), then, when the step ran, 1 (saved or taken) or 0 (nothing to take),
+ * a taken record, and the follow-ups' pairs, run only when the record's `i` is the identity id.
  */
 const BATCH_SCRIPT = `
-local function batch(firstKey, lastKey, firstOp, out)
+local out = {0}
+local function batch(firstKey, lastKey, firstOp)
   for i = firstKey, lastKey do
     local at = 4 + 3 * (firstOp + i - firstKey) - 3
     local key, action, window, limit = KEYS[i], ARGV[at + 1], ARGV[at + 2], tonumber(ARGV[at + 3])
@@ -176,46 +195,55 @@ local function batch(firstKey, lastKey, firstOp, out)
         redis.call('expire', key, window)
         ttl = 1000 * window
       end
-      out[#out + 1] = {consumed, ttl}
+      out[#out + 1] = consumed
+      out[#out + 1] = ttl
       if action == 'c' and consumed > limit then return false end
     elseif action == 'p' or action == 'k' then
       local consumed = redis.call('get', key)
       if consumed then
         local ttl = redis.call('pttl', key)
-        out[#out + 1] = {tonumber(consumed), ttl}
+        out[#out + 1] = tonumber(consumed)
+        out[#out + 1] = ttl
         if action == 'k' and tonumber(consumed) > limit and (ttl > 0 or ttl == -1) then return false end
       else
-        out[#out + 1] = {0, -2}
+        out[#out + 1] = 0
+        out[#out + 1] = -2
       end
     else
       redis.call('del', key)
-      out[#out + 1] = {0, -2}
+      out[#out + 1] = 0
+      out[#out + 1] = -2
     end
   end
   return true
 end
 
 local count = tonumber(ARGV[1])
-local checks = {}
-if not batch(1, count, 1, checks) or ARGV[2] == '' then return {checks} end
+local admitted = batch(1, count, 1)
+out[1] = (#out - 1) / 2
+if not admitted or ARGV[2] == '' then return out end
 local challenge = KEYS[count + 1]
 if ARGV[2] == 's' then
   redis.call('set', challenge, ARGV[3], 'PX', ARGV[4])
-  return {checks, {1}}
+  out[#out + 1] = 1
+  return out
 end
 local record = redis.call('getdel', challenge)
-if not record then return {checks, {}} end
-local followUps = {}
+if not record then
+  out[#out + 1] = 0
+  return out
+end
+out[#out + 1] = 1
+out[#out + 1] = record
 local decoded, fields = pcall(cjson.decode, record)
-if decoded and type(fields) == 'table' and fields['i'] == ARGV[3] then batch(count + 2, #KEYS, count + 1, followUps) end
-return {checks, {record}, followUps}
+if decoded and type(fields) == 'table' and fields['i'] == ARGV[3] then batch(count + 2, #KEYS, count + 1) end
+return out
 `;
-const BATCH_COMMAND = 'titanRateLimitBatch';
+const BATCH_SHA = createHash('sha1').update(BATCH_SCRIPT).digest('hex');
 const ACTION_CODES: Readonly<Record<RateLimitOperation['action'], string>> = { consume: 'c', refund: 'r', peek: 'p', check: 'k', reset: 'd' };
 
-type OperationReplies = Array<[number, number]>;
-type ScriptReply = [OperationReplies, ([] | [1] | [string])?, OperationReplies?];
-type BatchClient = Record<typeof BATCH_COMMAND, (numberOfKeys: number, ...keysThenArgs: string[]) => Promise<ScriptReply>>;
+/** The batch script's flat reply: counts, (consumed, PTTL) pairs, step marker and a taken record. */
+type BatchReply = Array<number | string>;
 
 /** Refused keys of a `localBlock` limit remembered per process; a flood of distinct keys only empties it. */
 const MAX_LOCAL_BLOCKS = 10_000;

@@ -96,3 +96,27 @@ describe('RedisRateLimiterFactory', { skip: redis.skip }, () => {
     }
   });
 });
+
+describe('RedisRateLimiterFactory on a server that forgets its scripts', { skip: privateRedisSkip() }, () => {
+  it('falls back to EVAL after SCRIPT FLUSH (a restart or a failover), then uses EVALSHA again', async () => {
+    const server = await PrivateRedisServer.start();
+    const connection = createRedisConnection(server.url);
+    try {
+      await connection.ping();
+      const factory = new RedisRateLimiterFactory(connection);
+      const limiter = factory.create({ name: 'flushed', limit: 3, windowSeconds: 30 });
+      assert.equal((await limiter.consume('k')).consumed, 1, 'first call: the server has never seen the script');
+      assert.equal((await limiter.consume('k')).consumed, 2);
+      await connection.script('FLUSH');
+      assert.equal((await limiter.consume('k')).consumed, 3, 'after the flush');
+      const refused = await factory.run([{ limiter, key: 'k', action: 'consume' }, { limiter, key: 'other', action: 'consume' }]);
+      assert.deepEqual(refused.map((r) => r?.allowed), [false], 'the batch still stops at the refusal');
+      const stats = await connection.info('commandstats');
+      assert.match(stats, /cmdstat_eval:calls=2,/, 'EVAL once per missing script: at the first call and after the flush');
+      assert.match(stats, /cmdstat_evalsha:calls=\d+/);
+    } finally {
+      await closeRedisConnection(connection);
+      await server.stop();
+    }
+  });
+});
