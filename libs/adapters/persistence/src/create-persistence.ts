@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { PGlite } from '@electric-sql/pglite' with { 'resolution-mode': 'import' };
 import { DataSource, MigrationExecutor, type DataSourceOptions } from 'typeorm';
-import type { AuditLog, Clock, IdentityRepository } from '@titan/application';
+import type { AuditLog, Clock, IdentityRepository, SigningKeyRepository } from '@titan/application';
 import { TypeormAuditLog } from './audit/typeorm-audit-log';
 import { acquireDataDirLock, type DataDirLock } from './embedded/data-dir-lock';
 import { pgliteDriver } from './embedded/pglite-pool';
@@ -33,8 +33,7 @@ export interface Persistence {
   readonly mode: 'postgres' | 'embedded';
   readonly dataSource: DataSource;
   readonly identities: IdentityRepository;
-  /** The port, plus `updateAll` for atomic rotation. */
-  readonly signingKeys: TypeormSigningKeyRepository;
+  readonly signingKeys: SigningKeyRepository;
   readonly audit: AuditLog;
   /** Resolves when the database answers; rejects otherwise (readiness probe). */
   ping(): Promise<void>;

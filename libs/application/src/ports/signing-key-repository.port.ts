@@ -25,17 +25,12 @@ export interface SigningKeyRepository {
   /** Every key, in every state (removed and revoked ones too), oldest first. */
   list(): Promise<StoredSigningKey[]>;
   /**
-   * Inserts a key. Returns false, changing nothing, when the key is `active` and another active key
-   * of the same algorithm already exists: of several instances starting at once, exactly one wins.
-   */
-  insert(key: StoredSigningKey): Promise<boolean>;
-  /** Saves a state change (activation, retirement). */
-  update(key: StoredSigningKey): Promise<void>;
-  /**
    * Reads every key and saves what `decide` makes of them, atomically and serialised with every
    * other `transact` on the same store, across instances: each call decides on the outcome of the
-   * ones before it, so of several instances rotating at once exactly one makes each change.
-   * Keys leaving `active` are saved before keys entering it. `decide` must not use the repository.
+   * ones before it, so of several instances starting or rotating at once exactly one makes each change.
+   * Keys leaving `active` are saved before keys entering it. Rejects, saving nothing, when the
+   * changes would leave two active keys of one algorithm or reuse a kid. `decide` must not use the
+   * repository.
    */
   transact<T>(decide: (keys: readonly StoredSigningKey[]) => Promise<SigningKeyChanges<T>>): Promise<T>;
 }

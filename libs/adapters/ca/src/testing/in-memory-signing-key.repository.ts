@@ -18,21 +18,6 @@ export class InMemorySigningKeyRepository implements SigningKeyRepository {
     return [...this.rows].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 
-  async insert(key: StoredSigningKey): Promise<boolean> {
-    await Promise.resolve();
-    if (this.rows.some((r) => r.kid === key.kid)) throw new Error(`duplicate kid ${key.kid}`);
-    if (key.state === 'active' && this.rows.some((r) => r.state === 'active' && r.alg === key.alg)) return false;
-    this.rows.push(key);
-    return true;
-  }
-
-  async update(key: StoredSigningKey): Promise<void> {
-    await Promise.resolve();
-    const index = this.rows.findIndex((r) => r.kid === key.kid);
-    if (index < 0) throw new Error(`unknown kid ${key.kid}`);
-    this.rows[index] = key;
-  }
-
   transact<T>(decide: (keys: readonly StoredSigningKey[]) => Promise<SigningKeyChanges<T>>): Promise<T> {
     const run = this.queue.then(async () => {
       const changes = await decide(await this.list());

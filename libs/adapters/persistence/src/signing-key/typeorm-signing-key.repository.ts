@@ -23,25 +23,6 @@ export class TypeormSigningKeyRepository implements SigningKeyRepository {
     return withRunner(this.dataSource, async (runner) => (await this.read(runner)).map(restore));
   }
 
-  async insert(key: StoredSigningKey): Promise<boolean> {
-    return withRunner(this.dataSource, (runner) => this.insertWith(runner, key));
-  }
-
-  async update(key: StoredSigningKey): Promise<void> {
-    await this.updateAll([key]);
-  }
-
-  /**
-   * Saves several state changes in one transaction, keys leaving `active` before keys entering it,
-   * so a rotation (retire the active key, activate the next) never leaves zero or two active keys visible.
-   */
-  async updateAll(keys: readonly StoredSigningKey[]): Promise<void> {
-    await inTransaction(this.dataSource, async (runner) => {
-      for (const key of activationsLast(keys)) await this.save(runner, key);
-      return ok(undefined);
-    });
-  }
-
   async transact<T>(decide: (keys: readonly StoredSigningKey[]) => Promise<SigningKeyChanges<T>>): Promise<T> {
     const outcome = await inTransaction(this.dataSource, async (runner) => {
       // One lock per schema: every instance of one Titan deployment, and no other.
@@ -49,13 +30,11 @@ export class TypeormSigningKeyRepository implements SigningKeyRepository {
       const changes = await decide((await this.read(runner)).map(restore));
       // Audit entries first: any write below that fails rolls them back with it.
       for (const event of changes.audit ?? []) await appendAuditEntry(runner, event, this.clock.now());
-      const leaving = activationsLast(changes.updates).filter((k) => k.state !== 'active');
+      // The unique index checks each statement: retire before activating, or a rotation would trip it.
+      const leaving = changes.updates.filter((k) => k.state !== 'active');
       const entering = changes.updates.filter((k) => k.state === 'active');
       for (const key of leaving) await this.save(runner, key);
-      for (const key of changes.inserts) {
-        // The advisory lock makes this impossible; the unique index would still refuse it.
-        if (!(await this.insertWith(runner, key))) throw new Error(`a second active ${key.alg} signing key was refused`);
-      }
+      for (const key of changes.inserts) await this.insert(runner, key);
       for (const key of entering) await this.save(runner, key);
       return ok(changes.result);
     });
@@ -67,18 +46,16 @@ export class TypeormSigningKeyRepository implements SigningKeyRepository {
     return rows<SigningKeyRecord>(runner, `SELECT ${COLUMNS} FROM signing_keys ORDER BY created_at, kid`);
   }
 
-  private async insertWith(runner: QueryRunner, key: StoredSigningKey): Promise<boolean> {
-    // Only the one-active-per-alg conflict is an expected outcome; a duplicate kid is a bug and throws.
-    const inserted = await rows<{ kid: string }>(
-      runner,
-      `INSERT INTO signing_keys (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-       ON CONFLICT (alg) WHERE state = 'active' DO NOTHING RETURNING kid`,
+  private async insert(runner: QueryRunner, key: StoredSigningKey): Promise<void> {
+    // Under the advisory lock neither a second active key nor a reused kid is a race to lose but a
+    // wrong decision: the unique index or primary key refuses it, and the transaction rolls back.
+    await runner.query(
+      `INSERT INTO signing_keys (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         key.kid, key.alg, key.state, JSON.stringify(key.publicJwk), key.encryptedPrivateKey, key.createdAt,
         key.activatesAt, key.activatedAt, key.retiredAt, key.removedAt,
       ],
     );
-    return inserted.length === 1;
   }
 
   private async save(runner: QueryRunner, key: StoredSigningKey): Promise<void> {
@@ -91,9 +68,6 @@ export class TypeormSigningKeyRepository implements SigningKeyRepository {
     if (count !== 1) throw new Error(`no signing key with kid ${key.kid}`);
   }
 }
-
-const activationsLast = (keys: readonly StoredSigningKey[]): StoredSigningKey[] =>
-  [...keys].sort((a, b) => Number(a.state === 'active') - Number(b.state === 'active'));
 
 function restore(record: SigningKeyRecord): StoredSigningKey {
   return {
