@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { DpopReplayCache, verifyDpopProof } from './dpop-proof';
 import { TitanVerifierError } from './titan-verifier-error';
 
 export interface TitanVerifierOptions {
@@ -16,6 +17,13 @@ export interface TitanVerifierOptions {
   readonly cacheMaxAgeMs?: number;
   /** JWKS request timeout; default 5000. */
   readonly timeoutMs?: number;
+  /** How old a DPoP proof may be (its `iat`), on top of the clock tolerance; default 60, at most 300. */
+  readonly dpopProofMaxAgeSeconds?: number;
+  /**
+   * How many accepted DPoP proofs this verifier remembers to refuse their replay; default 10000.
+   * Size it above the proofs you accept per `dpopProofMaxAgeSeconds + clockToleranceSeconds`.
+   */
+  readonly dpopReplayCacheSize?: number;
 }
 
 /** Claims of a Titan access token (RFC 9068). */
@@ -28,6 +36,8 @@ export interface TitanAccessTokenClaims extends JWTPayload {
   readonly jti: string;
   readonly client_id: string;
   readonly scope?: string;
+  /** Only on sender-constrained tokens: the RFC 7638 thumbprint of the DPoP key (RFC 9449 section 6). */
+  readonly cnf?: { readonly jkt?: string };
 }
 
 export interface VerifiedToken {
@@ -37,10 +47,38 @@ export interface VerifiedToken {
   readonly claims: TitanAccessTokenClaims;
 }
 
+/** A token verified with its DPoP proof: the principal and the key the token is bound to. */
+export interface VerifiedDpopToken extends VerifiedToken {
+  /** RFC 7638 thumbprint of the proof's key, equal to the token's `cnf.jkt`. */
+  readonly jkt: string;
+}
+
+/** A request presenting a DPoP-bound token (RFC 9449 section 7). */
+export interface DpopBoundRequest {
+  /** The access token from `Authorization: DPoP <token>` (see `dpopToken()`). */
+  readonly token: string;
+  /** The `DPoP` header value: exactly one proof. */
+  readonly proof: string;
+  /** The HTTP method, as sent (compared case-sensitively with `htm`). */
+  readonly method: string;
+  /** The absolute URL the client called, as it sees it; query and fragment are ignored. */
+  readonly url: string;
+}
+
 export interface TitanVerifier {
   readonly issuer: string;
-  /** Resolves with the token's principal, or rejects with a `TitanVerifierError`. */
+  /**
+   * Verifies a token presented as `Authorization: Bearer`. Resolves with the token's principal,
+   * or rejects with a `TitanVerifierError`; DPoP-bound tokens (`cnf`) are refused.
+   */
   verify(token: string): Promise<VerifiedToken>;
+  /**
+   * Verifies a token presented as `Authorization: DPoP` with its `DPoP` proof (RFC 9449): the token
+   * as `verify()` does but it must carry `cnf.jkt`, then the proof (signature, `htm`, `htu`, `iat`,
+   * `ath`), that the proof's key is the bound one, and that the proof was not used before. Rejects
+   * with code `invalid_token` (token), `invalid_dpop_proof` (proof) or `jwks_unavailable`.
+   */
+  verifyDpopBoundRequest(request: DpopBoundRequest): Promise<VerifiedDpopToken>;
 }
 
 const ALGORITHMS = ['ES256', 'RS256'];
@@ -48,6 +86,7 @@ const ALGORITHMS = ['ES256', 'RS256'];
 const FORBIDDEN_HEADERS = ['jku', 'x5u', 'jwk', 'x5c', 'crit'] as const;
 const REQUIRED_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'client_id'];
 const MAX_CLOCK_TOLERANCE_SECONDS = 300;
+const MAX_DPOP_PROOF_AGE_SECONDS = 300;
 
 /**
  * Verifies Titan access tokens offline with the issuer's JWKS (cached; refetched on an unknown `kid`,
@@ -57,6 +96,7 @@ const MAX_CLOCK_TOLERANCE_SECONDS = 300;
  * @example
  * const verifier = createTitanVerifier({ issuer: 'https://auth.example.com', audience: 'billing-api' });
  * const { subject, scopes } = await verifier.verify(bearerToken);
+ * const { subject, jkt } = await verifier.verifyDpopBoundRequest({ token, proof, method: 'GET', url });
  */
 export function createTitanVerifier(options: TitanVerifierOptions): TitanVerifier {
   const issuer = options.issuer;
@@ -67,6 +107,11 @@ export function createTitanVerifier(options: TitanVerifierOptions): TitanVerifie
   if (!(clockTolerance >= 0 && clockTolerance <= MAX_CLOCK_TOLERANCE_SECONDS)) {
     throw new RangeError(`clockToleranceSeconds must be between 0 and ${MAX_CLOCK_TOLERANCE_SECONDS}`);
   }
+  const dpopProofMaxAge = options.dpopProofMaxAgeSeconds ?? 60;
+  if (!(dpopProofMaxAge > 0 && dpopProofMaxAge <= MAX_DPOP_PROOF_AGE_SECONDS)) {
+    throw new RangeError(`dpopProofMaxAgeSeconds must be above 0 and at most ${MAX_DPOP_PROOF_AGE_SECONDS}`);
+  }
+  const replays = new DpopReplayCache(options.dpopReplayCacheSize ?? 10_000);
   const jwksUri = new URL(options.jwksUri ?? `${issuer.replace(/\/+$/, '')}/.well-known/jwks.json`);
   const jwks = createRemoteJWKSet(jwksUri, {
     cooldownDuration: options.cooldownMs ?? 30_000,
@@ -74,24 +119,52 @@ export function createTitanVerifier(options: TitanVerifierOptions): TitanVerifie
     timeoutDuration: options.timeoutMs ?? 5_000,
   });
 
+  async function verifyAccessToken(token: string): Promise<TitanAccessTokenClaims> {
+    checkHeader(token);
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, jwks, {
+        issuer,
+        audience,
+        algorithms: ALGORITHMS,
+        typ: 'at+jwt',
+        clockTolerance,
+        requiredClaims: REQUIRED_CLAIMS,
+      }));
+    } catch (cause) {
+      throw translate(cause);
+    }
+    return checkClaims(payload);
+  }
+
   return {
     issuer,
     async verify(token: string): Promise<VerifiedToken> {
-      checkHeader(token);
-      let payload: JWTPayload;
-      try {
-        ({ payload } = await jwtVerify(token, jwks, {
-          issuer,
-          audience,
-          algorithms: ALGORITHMS,
-          typ: 'at+jwt',
-          clockTolerance,
-          requiredClaims: REQUIRED_CLAIMS,
-        }));
-      } catch (cause) {
-        throw translate(cause);
+      const claims = await verifyAccessToken(token);
+      // A DPoP-bound token presented as Bearer must be refused (RFC 9449 section 7.1).
+      if (claims.cnf !== undefined) throw invalid('the token is sender-constrained (DPoP) and cannot be used as a Bearer token');
+      return principal(claims);
+    },
+
+    async verifyDpopBoundRequest(request: DpopBoundRequest): Promise<VerifiedDpopToken> {
+      const claims = await verifyAccessToken(request.token);
+      const boundKey = claims.cnf?.jkt;
+      // The DPoP scheme is for bound tokens only (RFC 9449 section 7.1); a Bearer token stays a Bearer token.
+      if (typeof boundKey !== 'string' || boundKey === '') throw invalid('the token is not DPoP-bound; present it as a Bearer token');
+      const proof = await verifyDpopProof(request.proof, {
+        method: request.method,
+        url: request.url,
+        accessToken: request.token,
+        maxAgeSeconds: dpopProofMaxAge,
+        clockToleranceSeconds: clockTolerance,
+      });
+      if (proof.jkt !== boundKey) throw new TitanVerifierError('invalid_dpop_proof', 'the DPoP proof is not signed with the key the token is bound to');
+      // Last, so that only an accepted proof is spent; it stays remembered while its iat is acceptable.
+      const acceptableUntilMs = (proof.iat + dpopProofMaxAge + clockTolerance) * 1000;
+      if (!replays.markOnce(`${proof.jkt}.${proof.jti}`, acceptableUntilMs)) {
+        throw new TitanVerifierError('invalid_dpop_proof', 'the DPoP proof has already been used');
       }
-      return principal(payload);
+      return { ...principal(claims), jkt: proof.jkt };
     },
   };
 }
@@ -114,14 +187,17 @@ function checkHeader(token: string): void {
   if (typeof header['kid'] !== 'string') throw invalid('the token header has no "kid"');
 }
 
-function principal(payload: JWTPayload): VerifiedToken {
+function checkClaims(payload: JWTPayload): TitanAccessTokenClaims {
   const claims = payload as TitanAccessTokenClaims;
   if (typeof claims.sub !== 'string' || typeof claims.client_id !== 'string' || typeof claims.jti !== 'string') {
     throw invalid('the token claims are malformed');
   }
   if (claims.scope !== undefined && typeof claims.scope !== 'string') throw invalid('the token "scope" is malformed');
-  // A DPoP-bound token presented as Bearer must be refused (RFC 9449 section 7.1).
-  if (claims['cnf'] !== undefined) throw invalid('the token is sender-constrained (DPoP) and cannot be used as a Bearer token');
+  if (claims.cnf !== undefined && (typeof claims.cnf !== 'object' || claims.cnf === null)) throw invalid('the token "cnf" is malformed');
+  return claims;
+}
+
+function principal(claims: TitanAccessTokenClaims): VerifiedToken {
   return {
     subject: claims.sub,
     clientId: claims.client_id,
@@ -157,5 +233,12 @@ function translate(cause: unknown): TitanVerifierError {
 export function bearerToken(authorization: string | readonly string[] | undefined): string | undefined {
   if (typeof authorization !== 'string') return undefined;
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
+  return match?.[1];
+}
+
+/** Extracts the token from an `Authorization: DPoP ...` header (scheme case-insensitive, RFC 9449 section 7.1). */
+export function dpopToken(authorization: string | readonly string[] | undefined): string | undefined {
+  if (typeof authorization !== 'string') return undefined;
+  const match = /^DPoP +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
   return match?.[1];
 }

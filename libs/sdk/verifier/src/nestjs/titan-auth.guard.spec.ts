@@ -27,6 +27,10 @@ const verifier: TitanVerifier = {
     if (!scopes) throw new TitanVerifierError('invalid_token', 'the token has expired');
     return { subject: 'billing', clientId: 'billing', scopes, claims: {} as VerifiedToken['claims'] };
   },
+  // DPoP requests are covered with a real verifier in titan-auth.guard.dpop.spec.ts.
+  async verifyDpopBoundRequest() {
+    throw new Error('a Bearer request must not take the DPoP path');
+  },
 };
 
 function run(authorization: string | undefined, cls: new () => object, method: string) {
