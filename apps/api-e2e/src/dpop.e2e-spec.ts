@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createTitanVerifier, TitanVerifierError } from '@titan/verifier';
 import { bearer, call, challenge } from './support/api';
 import { allModes } from './support/deployment-modes';
 import { accessTokenHash, assertionParams, clientAssertion, dpopProof, now, payloadOf, postForm, thumbprint } from './support/oauth';
@@ -130,6 +131,23 @@ for (const mode of allModes()) {
       const foreign = await nativeToken('svc', svcKey, dpopProof(otherKey, 'POST', nativeUrl, { nonce: await nonce() }));
       assert.equal(foreign.status, 401, 'a proof by a key not enrolled for this identity fails the handshake');
       assert.equal(foreign.body['error'], 'invalid_proof');
+    });
+
+    it('the verifier SDK accepts the bound token with a proof of the enrolled key, and refuses it as Bearer or with another key', async () => {
+      const nativeUrl = `${titan.issuer}/v1/zkp/token`;
+      const res = await nativeToken('svc', svcKey, dpopProof(svcKey, 'POST', nativeUrl, { nonce: await nonce() }));
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      const token = res.body['access_token'] as string;
+      const aud = payloadOf(token)['aud'] as string | string[];
+      const verifier = createTitanVerifier({ issuer: titan.issuer, audience: aud, jwksUri: `${titan.url}/.well-known/jwks.json` });
+      const url = 'https://ledger.example.com/v1/entries';
+      const verified = await verifier.verifyDpopBoundRequest({ token, method: 'GET', url, proof: dpopProof(svcKey, 'GET', url, { ath: accessTokenHash(token) }) });
+      assert.equal(verified.subject, 'svc');
+      assert.equal(verified.jkt, thumbprint(svcKey.publicJwk));
+      await assert.rejects(verifier.verify(token), (e: unknown) => e instanceof TitanVerifierError && e.code === 'invalid_token');
+      const foreign = dpopProof(otherKey, 'GET', url, { ath: accessTokenHash(token) });
+      await assert.rejects(verifier.verifyDpopBoundRequest({ token, method: 'GET', url, proof: foreign }),
+        (e: unknown) => e instanceof TitanVerifierError && e.code === 'invalid_dpop_proof');
     });
 
     it("Titan's own guard refuses a DPoP-bound token without the proof of its key", async () => {
