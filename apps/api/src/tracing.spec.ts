@@ -41,12 +41,14 @@ describe('a traced handshake (production mode)', { skip: infra ? false : 'SKIPPE
   before(async () => {
     tracing = await startTracing({}, { spanProcessors: [new SimpleSpanProcessor({ exporter })] });
     const { startServer } = await import('./server.js');
-    // Titan creates its schema; the test drops it. Redis keys under the prefix all carry TTLs.
+    const { createIsolatedRedisPrefix } = await import('@titan/testing');
+    // Titan creates its schema; the test drops it, and the keys under its own Redis prefix.
     const schema = `titan_trace_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const redisPrefix = createIsolatedRedisPrefix(process.env['TITAN_TEST_REDIS_URL']!);
     const config = loadConfig({
       PORT: '0', HOST: '127.0.0.1', TITAN_ISSUER: ISSUER,
       DATABASE_URL: process.env['TITAN_TEST_DATABASE_URL'], TITAN_DATABASE_SCHEMA: schema,
-      REDIS_URL: process.env['TITAN_TEST_REDIS_URL'], TITAN_REDIS_PREFIX: `titan-trace-test:${randomBytes(4).toString('hex')}:`,
+      REDIS_URL: process.env['TITAN_TEST_REDIS_URL'], TITAN_REDIS_PREFIX: redisPrefix.prefix,
       TITAN_KEK: randomBytes(32).toString('base64url'), TITAN_SECRET_PEPPER: randomBytes(32).toString('base64url'),
       TITAN_BOOTSTRAP_ADMIN_JWK: JSON.stringify(key.publicKey.export({ format: 'jwk' })),
     });
@@ -62,6 +64,7 @@ describe('a traced handshake (production mode)', { skip: infra ? false : 'SKIPPE
       const client = new Client({ connectionString: process.env['TITAN_TEST_DATABASE_URL'] });
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
+      await redisPrefix.cleanup();
     };
   });
   after(async () => {
