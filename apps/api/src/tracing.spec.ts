@@ -41,14 +41,13 @@ describe('a traced handshake (production mode)', { skip: infra ? false : 'SKIPPE
   before(async () => {
     tracing = await startTracing({}, { spanProcessors: [new SimpleSpanProcessor({ exporter })] });
     const { startServer } = await import('./server.js');
-    const { createIsolatedRedisPrefix } = await import('@titan/testing');
     // Titan creates its schema; the test drops it, and the keys under its own Redis prefix.
     const schema = `titan_trace_${process.pid}_${randomBytes(4).toString('hex')}`;
-    const redisPrefix = createIsolatedRedisPrefix(process.env['TITAN_TEST_REDIS_URL']!);
+    const redisPrefix = `titan-trace-test:${process.pid}:${randomBytes(4).toString('hex')}:`;
     const config = loadConfig({
       PORT: '0', HOST: '127.0.0.1', TITAN_ISSUER: ISSUER,
       DATABASE_URL: process.env['TITAN_TEST_DATABASE_URL'], TITAN_DATABASE_SCHEMA: schema,
-      REDIS_URL: process.env['TITAN_TEST_REDIS_URL'], TITAN_REDIS_PREFIX: redisPrefix.prefix,
+      REDIS_URL: process.env['TITAN_TEST_REDIS_URL'], TITAN_REDIS_PREFIX: redisPrefix,
       TITAN_KEK: randomBytes(32).toString('base64url'), TITAN_SECRET_PEPPER: randomBytes(32).toString('base64url'),
       TITAN_BOOTSTRAP_ADMIN_JWK: JSON.stringify(key.publicKey.export({ format: 'jwk' })),
     });
@@ -64,7 +63,15 @@ describe('a traced handshake (production mode)', { skip: infra ? false : 'SKIPPE
       const client = new Client({ connectionString: process.env['TITAN_TEST_DATABASE_URL'] });
       await client.connect();
       await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
-      await redisPrefix.cleanup();
+      // ioredis is loaded by now (the server's), so importing it here changes nothing for tracing.
+      const { Redis } = await import('ioredis');
+      const redis = new Redis(process.env['TITAN_TEST_REDIS_URL']!);
+      try {
+        const keys = await redis.keys(`${redisPrefix}*`);
+        if (keys.length > 0) await redis.del(...keys);
+      } finally {
+        redis.disconnect();
+      }
     };
   });
   after(async () => {
