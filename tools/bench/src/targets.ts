@@ -111,14 +111,19 @@ function spawnProcess(command: string, args: readonly string[], env: Record<stri
   };
 }
 
-async function waitReady(spawned: Spawned, url: string, timeoutMs = 150_000): Promise<void> {
+/**
+ * Waits until the server at `issuer` is ready, and is this one: a free port picked before the spawn
+ * can be taken by another test's server in between; its metadata would name another issuer.
+ */
+async function waitReady(spawned: Spawned, issuer: string, timeoutMs = 150_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (spawned.child.exitCode !== null) throw new Error(`server exited (${spawned.child.exitCode}) before it was ready:\n${spawned.output()}`);
     try {
-      const res = await fetch(url);
-      await res.arrayBuffer();
-      if (res.status === 200) return;
+      const health = await fetch(`${issuer}/health/ready`);
+      await health.arrayBuffer();
+      const metadata = health.status === 200 ? await fetch(`${issuer}/.well-known/oauth-authorization-server`) : undefined;
+      if (metadata?.status === 200 && ((await metadata.json()) as { issuer?: unknown }).issuer === issuer) return;
     } catch {
       // not listening yet
     }
@@ -194,7 +199,7 @@ export async function startTitan(name: TargetName, options: TargetOptions): Prom
     for (const c of cleanups) await c().catch((e: unknown) => process.stderr.write(`bench cleanup: ${String(e)}\n`));
   };
   try {
-    await waitReady(spawned, `${issuer}/health/ready`);
+    await waitReady(spawned, issuer);
     const http = new HttpClient(issuer, 4);
     let token: { value: string; expiresAt: number } | null = null;
     const adminToken = async (): Promise<string> => {

@@ -68,8 +68,7 @@ export async function startTitan(env: Record<string, string>, readyTimeoutMs = 6
   for (;;) {
     if (child.exitCode !== null) throw new Error(`titan exited with ${child.exitCode} before it was ready:\n${output}`);
     try {
-      const res = await fetch(`${url}/health/ready`);
-      if (res.status === 200) break;
+      if (await isReadyTitanAt(url, issuer)) break;
     } catch {
       // not listening yet
     }
@@ -89,4 +88,16 @@ export async function startTitan(env: Record<string, string>, readyTimeoutMs = 6
       return exited;
     },
   };
+}
+
+/**
+ * Ready, and ours: a free port picked before the spawn can be taken by another test's server in
+ * between, which would answer the health check; its metadata would name another issuer.
+ */
+async function isReadyTitanAt(url: string, issuer: string): Promise<boolean> {
+  const health = await fetch(`${url}/health/ready`);
+  await health.arrayBuffer();
+  if (health.status !== 200) return false;
+  const metadata = await fetch(`${url}/.well-known/oauth-authorization-server`);
+  return metadata.status === 200 && ((await metadata.json()) as { issuer?: unknown }).issuer === issuer;
 }
