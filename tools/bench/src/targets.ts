@@ -120,9 +120,10 @@ async function waitReady(spawned: Spawned, issuer: string, timeoutMs = 150_000):
   for (;;) {
     if (spawned.child.exitCode !== null) throw new Error(`server exited (${spawned.child.exitCode}) before it was ready:\n${spawned.output()}`);
     try {
-      const health = await fetch(`${issuer}/health/ready`);
+      // Bounded: whatever else holds the port may never answer.
+      const health = await fetch(`${issuer}/health/ready`, { signal: AbortSignal.timeout(2_000) });
       await health.arrayBuffer();
-      const metadata = health.status === 200 ? await fetch(`${issuer}/.well-known/oauth-authorization-server`) : undefined;
+      const metadata = health.status === 200 ? await fetch(`${issuer}/.well-known/oauth-authorization-server`, { signal: AbortSignal.timeout(2_000) }) : undefined;
       if (metadata?.status === 200 && ((await metadata.json()) as { issuer?: unknown }).issuer === issuer) return;
     } catch {
       // not listening yet

@@ -53,6 +53,19 @@ export function runToExit(env: Record<string, string>, timeoutMs = 60_000): Prom
  * port and waits until /health/ready answers 200.
  */
 export async function startTitan(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<TitanProcess> {
+  // A port picked free can be taken by another test's server before ours binds it: pick again.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startTitanOnce(env, readyTimeoutMs);
+    } catch (error) {
+      if (env['PORT'] !== undefined || attempt >= 3 || !(error instanceof PortTakenError)) throw error;
+    }
+  }
+}
+
+class PortTakenError extends Error {}
+
+async function startTitanOnce(env: Record<string, string>, readyTimeoutMs: number): Promise<TitanProcess> {
   const port = env['PORT'] ? Number(env['PORT']) : await freePort();
   const issuer = env['TITAN_ISSUER'] ?? `http://127.0.0.1:${port}`;
   const child = spawn(API_LAUNCHER, [], {
@@ -66,7 +79,10 @@ export async function startTitan(env: Record<string, string>, readyTimeoutMs = 6
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`titan exited with ${child.exitCode} before it was ready:\n${output}`);
+    if (child.exitCode !== null) {
+      const message = `titan exited with ${child.exitCode} before it was ready:\n${output}`;
+      throw output.includes('EADDRINUSE') ? new PortTakenError(message) : new Error(message);
+    }
     try {
       if (await isReadyTitanAt(url, issuer)) break;
     } catch {
@@ -95,9 +111,10 @@ export async function startTitan(env: Record<string, string>, readyTimeoutMs = 6
  * between, which would answer the health check; its metadata would name another issuer.
  */
 async function isReadyTitanAt(url: string, issuer: string): Promise<boolean> {
-  const health = await fetch(`${url}/health/ready`);
+  // Bounded: whatever else holds the port may never answer.
+  const health = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
   await health.arrayBuffer();
   if (health.status !== 200) return false;
-  const metadata = await fetch(`${url}/.well-known/oauth-authorization-server`);
+  const metadata = await fetch(`${url}/.well-known/oauth-authorization-server`, { signal: AbortSignal.timeout(2_000) });
   return metadata.status === 200 && ((await metadata.json()) as { issuer?: unknown }).issuer === issuer;
 }
