@@ -8,3 +8,4 @@ export * from './wait-for';
 export * from './private-redis-server';
 export * from './tcp-proxy';
 export * from './path-with-node';
+export * from './titan-ready';

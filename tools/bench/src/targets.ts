@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import Redis from 'ioredis';
 import { HttpClient } from './http';
 import { newKey, proofMessage, signP1363, type BenchKey } from './keys';
-import { freePort, pathWithNode } from '@titan/testing';
+import { freePort, isTitanReadyAt, pathWithNode } from '@titan/testing';
 
 /** Compiled entry point of the API (BENCH_API_MAIN: another build, e.g. a worktree); started through its launcher, below. */
 export const API_MAIN = process.env['BENCH_API_MAIN'] ? resolve(process.env['BENCH_API_MAIN']) : resolve(__dirname, '../../../apps/api/dist/main.js');
@@ -111,20 +111,13 @@ function spawnProcess(command: string, args: readonly string[], env: Record<stri
   };
 }
 
-/**
- * Waits until the server at `issuer` is ready, and is this one: a free port picked before the spawn
- * can be taken by another test's server in between; its metadata would name another issuer.
- */
+/** Waits until the server at `issuer` is ready, and is this one (`isTitanReadyAt`). */
 async function waitReady(spawned: Spawned, issuer: string, timeoutMs = 150_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (spawned.child.exitCode !== null) throw new Error(`server exited (${spawned.child.exitCode}) before it was ready:\n${spawned.output()}`);
     try {
-      // Bounded: whatever else holds the port may never answer.
-      const health = await fetch(`${issuer}/health/ready`, { signal: AbortSignal.timeout(2_000) });
-      await health.arrayBuffer();
-      const metadata = health.status === 200 ? await fetch(`${issuer}/.well-known/oauth-authorization-server`, { signal: AbortSignal.timeout(2_000) }) : undefined;
-      if (metadata?.status === 200 && ((await metadata.json()) as { issuer?: unknown }).issuer === issuer) return;
+      if (await isTitanReadyAt(issuer, issuer)) return;
     } catch {
       // not listening yet
     }

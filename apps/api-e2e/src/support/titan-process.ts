@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort, pathWithNode } from '@titan/testing';
+import { freePort, isTitanReadyAt, pathWithNode } from '@titan/testing';
 
 /** The launcher `pnpm start` and the Docker image run: `node` with Titan's heap sizing, then apps/api/dist/main.js. */
 export const API_LAUNCHER = resolve(__dirname, '../../../api/bin/titan-server');
@@ -84,7 +84,7 @@ async function startTitanOnce(env: Record<string, string>, readyTimeoutMs: numbe
       throw output.includes('EADDRINUSE') ? new PortTakenError(message) : new Error(message);
     }
     try {
-      if (await isReadyTitanAt(url, issuer)) break;
+      if (await isTitanReadyAt(url, issuer)) break;
     } catch {
       // not listening yet
     }
@@ -104,17 +104,4 @@ async function startTitanOnce(env: Record<string, string>, readyTimeoutMs: numbe
       return exited;
     },
   };
-}
-
-/**
- * Ready, and ours: a free port picked before the spawn can be taken by another test's server in
- * between, which would answer the health check; its metadata would name another issuer.
- */
-async function isReadyTitanAt(url: string, issuer: string): Promise<boolean> {
-  // Bounded: whatever else holds the port may never answer.
-  const health = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
-  await health.arrayBuffer();
-  if (health.status !== 200) return false;
-  const metadata = await fetch(`${url}/.well-known/oauth-authorization-server`, { signal: AbortSignal.timeout(2_000) });
-  return metadata.status === 200 && ((await metadata.json()) as { issuer?: unknown }).issuer === issuer;
 }

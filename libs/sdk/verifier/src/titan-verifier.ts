@@ -229,16 +229,15 @@ function translate(cause: unknown): TitanVerifierError {
   return new TitanVerifierError('jwks_unavailable', 'the issuer signing keys are unavailable', { cause });
 }
 
-/** Extracts the token from an `Authorization: Bearer ...` header (scheme case-insensitive). */
-export function bearerToken(authorization: string | readonly string[] | undefined): string | undefined {
+/** The token of an `Authorization: <scheme> <token>` header (scheme case-insensitive), or undefined. */
+function tokenOfScheme(scheme: string, authorization: string | readonly string[] | undefined): string | undefined {
   if (typeof authorization !== 'string') return undefined;
-  const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
-  return match?.[1];
+  const match = /^(\S+) +([A-Za-z0-9\-._~+/]+=*) *$/.exec(authorization);
+  return match && match[1]!.toLowerCase() === scheme.toLowerCase() ? match[2] : undefined;
 }
 
+/** Extracts the token from an `Authorization: Bearer ...` header (scheme case-insensitive). */
+export const bearerToken = (authorization: string | readonly string[] | undefined): string | undefined => tokenOfScheme('Bearer', authorization);
+
 /** Extracts the token from an `Authorization: DPoP ...` header (scheme case-insensitive, RFC 9449 section 7.1). */
-export function dpopToken(authorization: string | readonly string[] | undefined): string | undefined {
-  if (typeof authorization !== 'string') return undefined;
-  const match = /^DPoP +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(authorization);
-  return match?.[1];
-}
+export const dpopToken = (authorization: string | readonly string[] | undefined): string | undefined => tokenOfScheme('DPoP', authorization);

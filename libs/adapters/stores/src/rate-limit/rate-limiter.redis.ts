@@ -87,7 +87,7 @@ export class RedisRateLimiterFactory implements RateLimiterFactory {
     const followUps = step?.kind === 'take' ? step.followUps : [];
     const followUpLimiters = this.own(followUps);
     const keys: string[] = [];
-    const args: string[] = [String(operations.length), '', '', ''];
+    const args: string[] = [String(operations.length), ...stepArgs(step)];
     const add = (op: RateLimitOperation, limiter: RedisRateLimiter): void => {
       keys.push(limiter.storeKey(op.key));
       args.push(ACTION_CODES[op.action], String(limiter.windowSeconds), String(limiter.limit));
@@ -95,8 +95,6 @@ export class RedisRateLimiterFactory implements RateLimiterFactory {
     operations.forEach((op, i) => add(op, limiters[i]!));
     if (step) {
       keys.push(step.key);
-      if (step.kind === 'save') args.splice(1, 3, 's', step.value, String(step.ttlMs));
-      else args.splice(1, 3, 't', step.identityId, '');
       followUps.forEach((op, i) => add(op, followUpLimiters[i]!));
     }
     let reply: BatchReply;
@@ -111,9 +109,8 @@ export class RedisRateLimiterFactory implements RateLimiterFactory {
     let at = 1 + 2 * ran;
     if (!step) return { checks, admitted: !batchRefused(operations, checks), followUps: [] };
     if (at >= reply.length) return { checks, admitted: false, followUps: [] };
-    const found = reply[at++] === 1;
     if (step.kind === 'save') return { checks, admitted: true, followUps: [] };
-    const taken = found ? (reply[at++] as string) : null;
+    const taken = reply[at++] === 1 ? (reply[at++] as string) : null;
     return { checks, admitted: true, taken, followUps: this.decode(followUps, followUpLimiters, reply, at, (reply.length - at) / 2) };
   }
 
@@ -149,6 +146,12 @@ export class RedisRateLimiterFactory implements RateLimiterFactory {
       return null;
     });
   }
+}
+
+/** ARGV[2..4] of the batch script: the step and its two arguments (see BATCH_SCRIPT). */
+function stepArgs(step: ChallengeStep | undefined): [string, string, string] {
+  if (!step) return ['', '', ''];
+  return step.kind === 'save' ? ['s', step.value, String(step.ttlMs)] : ['t', step.identityId, ''];
 }
 
 /** A challenge operation to run after a batch's checks, in the same script (`runWith`). */
