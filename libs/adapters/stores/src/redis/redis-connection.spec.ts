@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { redisRequirement } from '@titan/testing';
+import type { Socket } from 'node:net';
 import type Redis from 'ioredis';
 import { RedisChallengeStore } from '../challenge/challenge-store.redis';
 import { sampleChallenge } from '../challenge/challenge-store.contract';
@@ -25,7 +26,43 @@ describe('createRedisConnection', () => {
   });
 });
 
-const skip = redisRequirement().skip || privateRedisSkip();
+const sharedRedis = redisRequirement();
+
+describe('write coalescing (shared Redis)', { skip: sharedRedis.skip }, () => {
+  let redis: Redis;
+  const writes = { single: 0, vectored: 0 };
+  before(async () => {
+    redis = createRedisConnection(sharedRedis.url!);
+    assert.equal(await redis.ping(), 'PONG');
+    // Count the socket's writes as Node's stream layer hands them to libuv (one syscall each).
+    const socket = redis.stream as Socket & { _write: Function; _writev: Function };
+    const write = socket._write.bind(socket);
+    const writev = socket._writev.bind(socket);
+    socket._write = (...args: unknown[]) => (writes.single++, write(...args));
+    socket._writev = (...args: unknown[]) => (writes.vectored++, writev(...args));
+  });
+  after(() => closeRedisConnection(redis));
+
+  it('sends the commands of one event-loop turn in one write, each resolving with its own reply', async () => {
+    writes.single = writes.vectored = 0;
+    const replies = await Promise.all(Array.from({ length: 40 }, (_, i) => redis.echo(`message ${i}`)));
+    assert.deepEqual(replies, Array.from({ length: 40 }, (_, i) => `message ${i}`));
+    assert.deepEqual(writes, { single: 0, vectored: 1 });
+  });
+
+  it('uncorks after each turn: a command sent from a reply goes out in the next write', async () => {
+    writes.single = writes.vectored = 0;
+    for (let i = 0; i < 3; i++) assert.equal(await redis.echo(`turn ${i}`), `turn ${i}`);
+    assert.equal(writes.single + writes.vectored, 3);
+  });
+
+  it('leaves pipelines and transactions their own writes', async () => {
+    const results = await redis.multi().echo('a').echo('b').exec();
+    assert.deepEqual(results, [[null, 'a'], [null, 'b']]);
+  });
+});
+
+const skip = sharedRedis.skip || privateRedisSkip();
 
 describe('Redis outage (private redis-server, killed and restarted)', { skip }, () => {
   let server: PrivateRedisServer;
