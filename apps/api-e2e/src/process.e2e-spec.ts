@@ -43,9 +43,11 @@ describe('server process', () => {
       assert.equal((await fetch(`${first.url}/health/ready`)).status, 200, 'the first process is unaffected');
     });
 
-    it('runs with the launcher\'s heap sizing: a 1024 MB old space (V8 would size it from the machine\'s memory)', () => {
+    it('runs with the launcher\'s heap sizing: a 1024 MB old space (V8 would size it from the machine\'s memory), 8 MB semi-spaces, 10% heap growth', () => {
       const limit = heapLimitMb(first.output());
       assert.ok(limit >= 1024 && limit < 1200, `heap limit ${limit} MB`);
+      const flags = readFileSync(`/proc/${first.process.pid}/cmdline`, 'utf8').split('\0');
+      assert.ok(flags.includes('--max-semi-space-size=8') && flags.includes('--heap-growing-percent=10'), flags.join(' '));
     });
 
     it('runs with glibc\'s malloc thresholds pinned by the launcher', () => {
@@ -61,6 +63,8 @@ describe('server process', () => {
     try {
       const limit = heapLimitMb(titan.output());
       assert.ok(limit >= 512 && limit < 800, `heap limit ${limit} MB`);
+      const flags = readFileSync(`/proc/${titan.process.pid}/cmdline`, 'utf8').split('\0');
+      assert.ok(!flags.some((f) => f.startsWith('--heap-growing-percent') || f.startsWith('--max-semi-space-size')), flags.join(' '));
       const env = environmentOf(titan);
       assert.equal(env.get('MALLOC_TRIM_THRESHOLD_'), '65536');
       assert.equal(env.get('MALLOC_MMAP_THRESHOLD_'), '131072', 'the one not set still gets its default');
