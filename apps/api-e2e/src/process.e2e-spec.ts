@@ -50,16 +50,17 @@ describe('server process', () => {
       assert.ok(flags.includes('--max-semi-space-size=8') && flags.includes('--heap-growing-percent=10'), flags.join(' '));
     });
 
-    it('runs with glibc\'s malloc thresholds pinned by the launcher', () => {
+    it('runs with glibc\'s malloc thresholds pinned and one malloc arena, by the launcher', () => {
       const env = environmentOf(first);
       assert.equal(env.get('MALLOC_MMAP_THRESHOLD_'), '131072');
       assert.equal(env.get('MALLOC_TRIM_THRESHOLD_'), '131072');
+      assert.equal(env.get('MALLOC_ARENA_MAX'), '1');
     });
   });
 
-  it('leaves the heap sizing to NODE_OPTIONS and the malloc thresholds to the environment when they are set', async () => {
+  it('leaves the heap sizing to NODE_OPTIONS and the malloc settings to the environment when they are set', async () => {
     const data = tempDataDir();
-    const titan = await startTitan({ TITAN_DATA_DIR: data.dir, NODE_OPTIONS: '--max-old-space-size=512', MALLOC_TRIM_THRESHOLD_: '65536' });
+    const titan = await startTitan({ TITAN_DATA_DIR: data.dir, NODE_OPTIONS: '--max-old-space-size=512', MALLOC_TRIM_THRESHOLD_: '65536', MALLOC_ARENA_MAX: '4' });
     try {
       const limit = heapLimitMb(titan.output());
       assert.ok(limit >= 512 && limit < 800, `heap limit ${limit} MB`);
@@ -67,6 +68,7 @@ describe('server process', () => {
       assert.ok(!flags.some((f) => f.startsWith('--heap-growing-percent') || f.startsWith('--max-semi-space-size')), flags.join(' '));
       const env = environmentOf(titan);
       assert.equal(env.get('MALLOC_TRIM_THRESHOLD_'), '65536');
+      assert.equal(env.get('MALLOC_ARENA_MAX'), '4');
       assert.equal(env.get('MALLOC_MMAP_THRESHOLD_'), '131072', 'the one not set still gets its default');
     } finally {
       await titan.stop();
