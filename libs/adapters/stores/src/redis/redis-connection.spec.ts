@@ -35,7 +35,8 @@ describe('write coalescing (shared Redis)', { skip: sharedRedis.skip }, () => {
     redis = createRedisConnection(sharedRedis.url!);
     assert.equal(await redis.ping(), 'PONG');
     // Count the socket's writes as Node's stream layer hands them to libuv (one syscall each).
-    const socket = redis.stream as Socket & { _write: Function; _writev: Function };
+    type StreamWrite = (...args: unknown[]) => void;
+    const socket = redis.stream as Socket & { _write: StreamWrite; _writev: StreamWrite };
     const write = socket._write.bind(socket);
     const writev = socket._writev.bind(socket);
     socket._write = (...args: unknown[]) => (writes.single++, write(...args));
