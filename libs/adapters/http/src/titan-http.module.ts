@@ -20,6 +20,7 @@ import { FailClosedGuard } from './health/fail-closed.guard';
 import { HealthController } from './health/health.controller';
 import { DRAIN_STATE, READINESS_CHECKS, type DrainState, type ReadinessCheck } from './health/readiness-check';
 import { IdentitiesController } from './identities/identities.controller';
+import { ForwardAuthController } from './authz/forward-auth.controller';
 import { JwksController } from './jwks/jwks.controller';
 import { SigningKeysController } from './keys/signing-keys.controller';
 import { OAUTH_CONTROLLERS, oauthProviders, type OAuthUseCases } from './oauth/oauth.providers';
@@ -83,7 +84,7 @@ export class TitanHttpModule {
     return {
       module: TitanHttpModule,
       imports: [TerminusModule.forRoot({ logger: false })],
-      controllers: [ChallengeController, MintTokenController, IdentitiesController, JwksController, SigningKeysController, HealthController, AuditController, ...OAUTH_CONTROLLERS],
+      controllers: [ChallengeController, MintTokenController, IdentitiesController, JwksController, SigningKeysController, HealthController, AuditController, ForwardAuthController, ...OAUTH_CONTROLLERS],
       providers: [
         ...useCases,
         AdminGuard,

@@ -14,13 +14,15 @@ export interface Principal {
 /**
  * How the token was presented (RFC 6750 / RFC 9449 section 7): `Authorization: Bearer` or
  * `Authorization: DPoP` with a `DPoP` proof header. `method` and `path` give the proof's `htm` and
- * `htu` (issuer + path).
+ * `htu` (issuer + path); `url`, when set, is the `htu` instead: the absolute URL of a request that
+ * a gateway forwarded (forward-auth), which is not on Titan.
  */
 export interface TokenPresentation {
   readonly scheme: 'Bearer' | 'DPoP';
   readonly proof?: string;
   readonly method: string;
   readonly path: string;
+  readonly url?: string;
 }
 
 const BEARER_PRESENTATION: TokenPresentation = { scheme: 'Bearer', method: 'GET', path: '/' };
@@ -40,10 +42,19 @@ export class AuthorizeBearerUseCase {
     private readonly dpop?: DpopProofVerifier,
   ) {}
 
-  /** `requiredScope: null` accepts any valid token (e.g. a client revoking its own tokens). */
-  async execute(token: string, requiredScope: string | null, presentation: TokenPresentation = BEARER_PRESENTATION): Promise<Result<Principal, DomainError>> {
+  /**
+   * `requiredScope: null` accepts any valid token (e.g. a client revoking its own tokens).
+   * `audience`: the `aud` the token must carry, Titan's issuer by default; `null` accepts any
+   * audience (forward-auth without a configured audience).
+   */
+  async execute(
+    token: string,
+    requiredScope: string | null,
+    presentation: TokenPresentation = BEARER_PRESENTATION,
+    audience: string | null = this.policy.issuer,
+  ): Promise<Result<Principal, DomainError>> {
     const invalid = (reason: string) => err(domainError('invalid_token', 'the access token is not valid', reason));
-    const verified = await this.verifier.verify(token, this.policy.issuer);
+    const verified = audience === null ? await this.verifier.verifyAnyAudience(token) : await this.verifier.verify(token, audience);
     if (!verified.ok) return verified;
     const claims = verified.value;
     if (this.denylist && (await this.denylist.has(claims.jti))) return invalid('token_revoked');
@@ -57,7 +68,7 @@ export class AuthorizeBearerUseCase {
         return err(domainError('invalid_dpop_proof', 'a DPoP proof is required', 'dpop_proof_missing'));
       }
       const proof = await this.dpop.verify({
-        proof: presentation.proof, htm: presentation.method, htu: `${this.policy.issuer}${presentation.path}`,
+        proof: presentation.proof, htm: presentation.method, htu: presentation.url ?? `${this.policy.issuer}${presentation.path}`,
         accessToken: token, enforceNonce: false,
       });
       if (!proof.ok) return proof;
