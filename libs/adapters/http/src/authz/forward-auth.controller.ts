@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthorizeBearerUseCase, type TokenPresentation } from '@titan/application';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error';
@@ -30,13 +30,20 @@ export class ForwardAuthController {
   @ApiOperation({
     summary: 'Gateway forward-auth: checks the request\'s access token (Bearer, or DPoP with its proof) for the route\'s audience and scopes',
     description:
-      'Called by a gateway for each request it protects, with the request\'s Authorization (and DPoP) headers. For a DPoP-bound token ' +
+      'Called by a gateway for each request it protects, with the request\'s Authorization (Bearer or DPoP, any audience unless the query names one) and DPoP headers. For a DPoP-bound token ' +
       'the proof is checked against the forwarded request: method from X-Forwarded-Method or X-Original-Method, URL from ' +
       'X-Original-URL or X-Forwarded-Proto + X-Forwarded-Host + X-Forwarded-Uri. Not limited per address: the caller is the gateway.',
   })
-  @ApiHeader({ name: 'Authorization', required: true, description: 'Bearer <token> or DPoP <token>, as the client sent it' })
+  @ApiBearerAuth()
   @ApiHeader({ name: 'DPoP', required: false, description: 'the client\'s DPoP proof, for a DPoP-bound token' })
-  @ApiOkResponse({ description: 'The request may pass. Headers: X-Titan-Subject (identity id), X-Titan-Scopes (space-separated), X-Titan-Client-Id' })
+  @ApiOkResponse({
+    description: 'The request may pass; no body. The X-Titan-* headers are for the gateway to pass on to the protected service',
+    headers: {
+      'X-Titan-Subject': { description: 'the caller\'s identity id (the token\'s sub)', schema: { type: 'string' } },
+      'X-Titan-Scopes': { description: 'the token\'s scopes, space-separated', schema: { type: 'string' } },
+      'X-Titan-Client-Id': { description: 'the token\'s client_id', schema: { type: 'string' } },
+    },
+  })
   @ApiResponse({ status: 400, type: ErrorBody, description: 'invalid_request: a malformed query or Authorization header' })
   @ApiResponse({ status: 401, type: ErrorBody, description: 'invalid_token: no token, or a token that is not valid for this audience, revoked, or bound to a key without a matching proof' })
   @ApiResponse({ status: 403, type: ErrorBody, description: 'insufficient_scope: the token lacks a scope the route requires' })
