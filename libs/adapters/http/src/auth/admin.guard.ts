@@ -2,10 +2,9 @@ import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext }
 import { ADMIN_SCOPE } from '@titan/domain';
 import { AbuseControl, AuthorizeBearerUseCase, type Principal } from '@titan/application';
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from '../errors/api-error';
 import { rateLimitedApiError } from '../errors/domain-error.mapper';
 import { toResourceError } from '../oauth/oauth-error.mapper';
-import { presentedToken } from '../oauth/oauth-request';
+import { requiredAccessToken } from '../oauth/oauth-request';
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
@@ -24,16 +23,7 @@ export class AdminGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (!request.headers.authorization) throw new ApiError('invalid_token', 'a bearer token is required', { 'WWW-Authenticate': 'Bearer' });
-    let token: ReturnType<typeof presentedToken>;
-    try {
-      token = presentedToken(request);
-    } catch {
-      token = undefined;
-    }
-    if (!token) {
-      throw new ApiError('invalid_token', 'the access token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
-    }
+    const token = requiredAccessToken(request);
     const principal = await this.authorize.execute(token.value, ADMIN_SCOPE, token.presentation);
     if (!principal.ok) throw toResourceError(principal.error);
     request.principal = principal.value;

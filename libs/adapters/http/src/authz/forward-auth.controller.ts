@@ -6,11 +6,8 @@ import { ApiError } from '../errors/api-error';
 import { ApiErrors, ErrorBody } from '../openapi/error-responses';
 import { NoStoreGuard } from '../oauth/no-store.guard';
 import { toResourceError } from '../oauth/oauth-error.mapper';
-import { presentedToken } from '../oauth/oauth-request';
+import { requiredAccessToken } from '../oauth/oauth-request';
 import { ForwardAuthQueryDto } from './forward-auth.dto';
-
-const BEARER_CHALLENGE = { 'WWW-Authenticate': 'Bearer' };
-const INVALID_TOKEN_CHALLENGE = { 'WWW-Authenticate': 'Bearer error="invalid_token"' };
 
 /**
  * `GET /v1/authz/forward` (PRODUCT.md section 8): the gateway's question "may this request pass?",
@@ -44,14 +41,12 @@ export class ForwardAuthController {
       'X-Titan-Client-Id': { description: 'the token\'s client_id', schema: { type: 'string' } },
     },
   })
-  @ApiResponse({ status: 400, type: ErrorBody, description: 'invalid_request: a malformed query or Authorization header' })
+  @ApiResponse({ status: 400, type: ErrorBody, description: 'invalid_request: a malformed query' })
   @ApiResponse({ status: 401, type: ErrorBody, description: 'invalid_token: no token, or a token that is not valid for this audience, revoked, or bound to a key without a matching proof' })
   @ApiResponse({ status: 403, type: ErrorBody, description: 'insufficient_scope: the token lacks a scope the route requires' })
   @ApiErrors(503)
   async forward(@Query() query: ForwardAuthQueryDto, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    if (!request.headers.authorization) throw new ApiError('invalid_token', 'an access token is required', BEARER_CHALLENGE);
-    const token = presentedToken(request);
-    if (!token) throw new ApiError('invalid_token', 'the access token is not valid', INVALID_TOKEN_CHALLENGE);
+    const token = requiredAccessToken(request);
     const presentation: TokenPresentation = { ...token.presentation, ...forwardedRequest(request) };
     const principal = await this.authorize.execute(token.value, null, presentation, query.audience ?? null);
     if (!principal.ok) throw toResourceError(principal.error);

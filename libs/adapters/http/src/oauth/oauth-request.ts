@@ -78,6 +78,23 @@ export function presentedToken(request: FastifyRequest): { value: string; presen
   };
 }
 
+/**
+ * The access token a resource request must carry (Titan's admin endpoints, gateway forward-auth):
+ * no `Authorization` header is `401` with a bare `Bearer` challenge (RFC 6750 section 3.1); one
+ * that carries no Bearer or DPoP token is `401 invalid_token`.
+ */
+export function requiredAccessToken(request: FastifyRequest): { value: string; presentation: TokenPresentation } {
+  if (!request.headers.authorization) throw new ApiError('invalid_token', 'a bearer token is required', { 'WWW-Authenticate': 'Bearer' });
+  let token: ReturnType<typeof presentedToken>;
+  try {
+    token = presentedToken(request);
+  } catch {
+    token = undefined;
+  }
+  if (!token) throw new ApiError('invalid_token', 'the access token is not valid', { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+  return token;
+}
+
 /** Credentials of a caller of introspection or revocation. */
 export function callerCredentials(request: FastifyRequest, form: OAuthClientAuthFormDto): CallerCredentials {
   const token = presentedToken(request);
